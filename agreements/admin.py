@@ -1,0 +1,243 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Citation,
+    Document,
+    DocumentRelation,
+    LifecycleEvent,
+    Occasion,
+    Participation,
+    Party,
+    Sector,
+    Source,
+)
+
+admin.site.site_header = _("Agreement Tracker — analysts")
+admin.site.site_title = _("Agreement Tracker")
+
+
+class NormalizedSearchMixin:
+    """Admin search through `search_text`: case-insensitive Cyrillic on SQLite too."""
+
+    search_fields = ["search_text"]  # enables the box; the lookup is ours
+
+    def get_search_results(self, request, queryset, search_term):
+        return queryset.search(search_term), False
+
+
+class RecordAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
+    readonly_fields = ["created_at", "updated_at"]
+
+
+class SignedYearFilter(admin.SimpleListFilter):
+    title = _("year signed")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = (
+            Document.objects.exclude(signed_on=None)
+            .annotate(year=ExtractYear("signed_on"))
+            .values_list("year", flat=True)
+            .distinct()
+            .order_by("-year")
+        )
+        return [(str(y), str(y)) for y in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(signed_on__year=int(self.value()))
+        return queryset
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["party"]
+    fields = ["party", "role", "signatory_ru", "signatory_en", "position"]
+
+
+class LifecycleEventInline(admin.TabularInline):
+    model = LifecycleEvent
+    extra = 0
+    autocomplete_fields = ["party"]
+    fields = ["kind", "occurred_on", "party", "note"]
+
+
+class CitationInline(admin.StackedInline):
+    model = Citation
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = [("source", "field", "confidence"), "claim", "quote", "note"]
+
+
+class DocumentCitationInline(CitationInline):
+    fk_name = "document"
+
+
+class RelationInline(admin.TabularInline):
+    model = DocumentRelation
+    fk_name = "from_document"
+    extra = 0
+    autocomplete_fields = ["to_document"]
+    fields = ["kind", "to_document", "note"]
+    verbose_name_plural = _("related documents (this document → other)")
+
+
+@admin.register(Document)
+class DocumentAdmin(RecordAdmin):
+    list_display = [
+        "__str__",
+        "kind",
+        "legal_level",
+        "signed_on",
+        "occasion",
+        "status",
+        "party_list",
+        "sector_list",
+        "citation_count",
+    ]
+    list_filter = [
+        "kind",
+        "legal_level",
+        "status",
+        "sectors",
+        "occasion",
+        SignedYearFilter,
+        "title_status",
+    ]
+    list_select_related = ["occasion"]
+    date_hierarchy = "signed_on"
+    autocomplete_fields = ["occasion", "sectors"]
+    inlines = [ParticipationInline, LifecycleEventInline, DocumentCitationInline, RelationInline]
+    readonly_fields = ["status", "disputed", "version", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["slug", ("kind", "legal_level"), "title_status"]}),
+        (_("Title"), {"fields": ["title_ru", "title_en"]}),
+        (
+            _("Signing"),
+            {"fields": [("signed_on", "occasion"), ("place_ru", "place_en")]},
+        ),
+        (_("Content"), {"fields": ["sectors", "summary_ru", "summary_en", "full_text_url"]}),
+        (
+            _("Term and value"),
+            {"fields": [("term_years", "valid_until"), ("value_amount", "value_currency")]},
+        ),
+        (
+            _("Derived"),
+            {"fields": ["status", "disputed", "version", ("created_at", "updated_at")]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("sectors", "participations__party", "citations")
+            .annotate(n_citations=Count("citations", distinct=True))
+        )
+
+    @admin.display(description=_("parties"))
+    def party_list(self, obj):
+        parties = {p.party_id: p.party for p in obj.participations.all()}.values()
+        return format_html_join(", ", "{}", ((p,) for p in parties)) or "—"
+
+    @admin.display(description=_("sectors"))
+    def sector_list(self, obj):
+        return ", ".join(str(s) for s in obj.sectors.all()) or "—"
+
+    @admin.display(description=_("citations"), ordering="n_citations")
+    def citation_count(self, obj):
+        return obj.n_citations
+
+    @admin.display(description=_("disputed facts"))
+    def disputed(self, obj):
+        return ", ".join(obj.disputed_fields()) or "—"
+
+
+@admin.register(Party)
+class PartyAdmin(RecordAdmin):
+    list_display = ["__str__", "name_ru", "kind", "country", "parent"]
+    list_filter = ["kind", "country"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    fields = ["slug", "name_ru", "name_en", "kind", "country", "parent"]
+    inlines = [type("PartyCitationInline", (CitationInline,), {"fk_name": "party"})]
+
+
+@admin.register(Sector)
+class SectorAdmin(RecordAdmin):
+    list_display = ["__str__", "name_ru", "slug", "document_count"]
+    fields = ["slug", "name_ru", "name_en"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_documents=Count("documents"))
+
+    @admin.display(description=_("documents"), ordering="n_documents")
+    def document_count(self, obj):
+        return obj.n_documents
+
+
+@admin.register(Occasion)
+class OccasionAdmin(RecordAdmin):
+    list_display = ["__str__", "kind", "started_on", "place_en", "document_count"]
+    list_filter = ["kind"]
+    date_hierarchy = "started_on"
+    fieldsets = [
+        (None, {"fields": ["slug", "kind", ("started_on", "ended_on")]}),
+        (_("Names"), {"fields": ["name_ru", "name_en", ("place_ru", "place_en")]}),
+        (_("Context"), {"fields": ["summary_ru", "summary_en"]}),
+    ]
+    inlines = [type("OccasionCitationInline", (CitationInline,), {"fk_name": "occasion"})]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_documents=Count("documents"))
+
+    @admin.display(description=_("documents"), ordering="n_documents")
+    def document_count(self, obj):
+        return obj.n_documents
+
+
+@admin.register(Source)
+class SourceAdmin(RecordAdmin):
+    list_display = ["slug", "title", "publisher", "language", "published_on", "citation_count"]
+    list_filter = ["language", "published_precision"]
+    fields = [
+        "slug",
+        "title",
+        "publisher",
+        "url",
+        "language",
+        ("published_on", "published_precision"),
+        "accessed_on",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_citations=Count("citations"))
+
+    @admin.display(description=_("citations"), ordering="n_citations")
+    def citation_count(self, obj):
+        return obj.n_citations
+
+
+@admin.register(Citation)
+class CitationAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "field", "claim", "confidence", "source"]
+    list_filter = ["confidence", "field", "source"]
+    list_select_related = ["source", "document", "occasion", "party"]
+    search_fields = ["quote", "claim", "document__slug", "source__slug"]
+    autocomplete_fields = ["source", "document", "occasion", "party"]
+
+
+@admin.register(LifecycleEvent)
+class LifecycleEventAdmin(SimpleHistoryAdmin):
+    list_display = ["document", "kind", "occurred_on", "party"]
+    list_filter = ["kind"]
+    list_select_related = ["document", "party"]
+    date_hierarchy = "occurred_on"
+    search_fields = ["document__slug", "note"]
+    autocomplete_fields = ["document", "party"]

@@ -1,0 +1,82 @@
+import re
+
+from django.db import models
+from django.db.models import Case, OuterRef, Prefetch, Subquery, Value, When
+
+
+def normalize(text):
+    """Fold case (Cyrillic included) and ё→е so search works on any backend.
+
+    SQLite's LIKE folds ASCII only, so documents keep a normalised copy of
+    their text (`search_text`) and queries are normalised the same way.
+    """
+    return re.sub(r"\s+", " ", text.casefold().replace("ё", "е")).strip()
+
+
+class RecordQuerySet(models.QuerySet):
+    def get_by_natural_key(self, *key):
+        """Look a record up by the lookups its model names in `natural_key_lookups`."""
+        lookups = self.model.natural_key_lookups
+        return self.get(**dict(zip(lookups, key, strict=True)))
+
+    def search(self, query):
+        """Records whose text contains every word of `query`, in any case."""
+        qs = self
+        for word in normalize(query).split():
+            qs = qs.filter(search_text__contains=word)
+        return qs
+
+
+class DocumentQuerySet(RecordQuerySet):
+    def with_related(self):
+        """Everything a list row shows, in a fixed number of queries."""
+        from .models import Participation
+
+        return self.select_related("occasion").prefetch_related(
+            "sectors",
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("party"),
+            ),
+        )
+
+    def with_details(self):
+        """Everything a detail page or API record shows."""
+        from .models import Citation, DocumentRelation, LifecycleEvent
+
+        return self.with_related().prefetch_related(
+            Prefetch("events", queryset=LifecycleEvent.objects.select_related("party")),
+            Prefetch("citations", queryset=Citation.objects.select_related("source")),
+            Prefetch(
+                "relations_out",
+                queryset=DocumentRelation.objects.select_related("to_document"),
+            ),
+            Prefetch(
+                "relations_in",
+                queryset=DocumentRelation.objects.select_related("from_document"),
+            ),
+        )
+
+    def with_status_on(self, day):
+        """Annotate `status_on_day`: the status as of `day`, computed in SQL."""
+        from .lifecycle import STATUS_AFTER
+        from .models import LifecycleEvent, Status
+
+        last_change = (
+            LifecycleEvent.objects.filter(document=OuterRef("pk"), occurred_on__lte=day)
+            .filter(kind__in=list(STATUS_AFTER))
+            .order_by("-occurred_on", "-pk")
+            .values("kind")[:1]
+        )
+        return self.alias(last_kind=Subquery(last_change)).annotate(
+            status_on_day=Case(
+                *(When(last_kind=k, then=Value(s)) for k, s in STATUS_AFTER.items()),
+                default=Value(Status.UNKNOWN),
+                output_field=models.CharField(),
+            )
+        )
+
+    def in_force_on(self, day):
+        from .models import Status
+
+        return self.with_status_on(day).filter(status_on_day=Status.IN_FORCE)

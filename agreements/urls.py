@@ -1,0 +1,20 @@
+from django.urls import path
+from django.views.generic import RedirectView
+
+from . import views
+
+app_name = "agreements"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="agreements:documents"), name="home"),
+    path("documents/", views.DocumentListView.as_view(), name="documents"),
+    path("documents/export.<str:fmt>", views.document_export, name="documents-export"),
+    path("documents/<slug:slug>/", views.DocumentDetailView.as_view(), name="document"),
+    path("parties/", views.PartyListView.as_view(), name="parties"),
+    path("parties/<slug:slug>/", views.PartyDetailView.as_view(), name="party"),
+    path("sectors/", views.SectorListView.as_view(), name="sectors"),
+    path("sectors/<slug:slug>/", views.SectorDetailView.as_view(), name="sector"),
+    path("occasions/", views.OccasionListView.as_view(), name="occasions"),
+    path("occasions/<slug:slug>/", views.OccasionDetailView.as_view(), name="occasion"),
+    path("about/", views.AboutView.as_view(), name="about"),
+]

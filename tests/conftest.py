@@ -1,0 +1,28 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from agreements.roles import ANALYSTS
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+ASTANA = "astana-official-visit-2023-11-09"
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("loaddata", "astana-2023", verbosity=0)
+
+
+@pytest.fixture
+def analyst(db, django_user_model):
+    user = django_user_model.objects.create_user(
+        "analyst", password="a-long-test-password-1", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=ANALYSTS))
+    return user
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    client.force_login(analyst, backend=MODEL_BACKEND)
+    return client

@@ -1,0 +1,108 @@
+import datetime
+
+import factory
+
+from agreements.models import (
+    Citation,
+    Document,
+    LifecycleEvent,
+    Occasion,
+    Participation,
+    Party,
+    Sector,
+    Source,
+)
+
+
+class SectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sector
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"sector-{n}")
+    name_ru = factory.Sequence(lambda n: f"Отрасль {n}")
+    name_en = factory.Sequence(lambda n: f"Sector {n}")
+
+
+class PartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Party
+
+    slug = factory.Sequence(lambda n: f"party-{n}")
+    name_ru = factory.Sequence(lambda n: f"Сторона {n}")
+    name_en = factory.Sequence(lambda n: f"Party {n}")
+    kind = Party.Kind.STATE
+    country = "RU"
+
+
+class OccasionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Occasion
+
+    slug = factory.Sequence(lambda n: f"occasion-{n}")
+    name_ru = factory.Sequence(lambda n: f"Встреча {n}")
+    name_en = factory.Sequence(lambda n: f"Meeting {n}")
+    kind = Occasion.Kind.SUMMIT
+    started_on = datetime.date(2024, 5, 1)
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    slug = factory.Sequence(lambda n: f"document-{n}")
+    title_ru = factory.Sequence(lambda n: f"Соглашение номер {n}")
+    title_en = factory.Sequence(lambda n: f"Agreement number {n}")
+    title_status = Document.TitleStatus.OFFICIAL
+    kind = Document.Kind.AGREEMENT
+    legal_level = Document.Level.INTERGOVERNMENTAL
+    signed_on = datetime.date(2024, 5, 1)
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    document = factory.SubFactory(DocumentFactory)
+    party = factory.SubFactory(PartyFactory)
+    role = Participation.Role.PARTY
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LifecycleEvent
+
+    document = factory.SubFactory(DocumentFactory)
+    kind = LifecycleEvent.Kind.SIGNED
+    occurred_on = datetime.date(2024, 5, 1)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    slug = factory.Sequence(lambda n: f"source-{n}")
+    title = factory.Sequence(lambda n: f"Report {n}")
+    language = "en"
+
+
+class CitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Citation
+
+    source = factory.SubFactory(SourceFactory)
+    document = factory.SubFactory(DocumentFactory)
+
+
+def documents_with_relations(n, sector=None):
+    """`n` documents, each with two parties, a sector, an event and a citation."""
+    sector = sector or SectorFactory()
+    source = SourceFactory()
+    docs = DocumentFactory.create_batch(n)
+    for doc in docs:
+        doc.sectors.add(sector)
+        ParticipationFactory(document=doc)
+        ParticipationFactory(document=doc)
+        EventFactory(document=doc)
+        CitationFactory(document=doc, source=source)
+    return docs

@@ -21,7 +21,6 @@ install: $(BIN)/.installed
 
 run: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
-	$(DEV) $(BIN)/python manage.py createcachetable
 	$(DEV) $(BIN)/python manage.py loaddata astana-2023
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 

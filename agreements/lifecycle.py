@@ -28,10 +28,3 @@ def status_from_events(events, day=None):
             status = STATUS_AFTER[event.kind]
     return status
 
-
-def document_refresh_status(document):
-    """Store the current status on the row, for fast filtering; no history row."""
-    status = status_from_events(document.events.all())
-    type(document).objects.filter(pk=document.pk).update(status=status)
-    document.status = status
-    return status

@@ -1,35 +1,58 @@
-"""Keep a document's derived columns (status, search text) in step with its rows."""
+"""Keep a document's derived columns in step with the rows that hang off it.
 
-from django.db.models.signals import post_delete, post_save
+Status (from events), search text (from parties and signatories) and
+`updated_at` (so `updated_since` and ETags see changes to nested data).
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
-from .lifecycle import document_refresh_status
-from .models import Document, LifecycleEvent, Participation, Party, Searchable
+from .lifecycle import status_from_events
+from .models import (
+    Citation,
+    Document,
+    DocumentRelation,
+    LifecycleEvent,
+    Participation,
+    Party,
+    Searchable,
+)
 
 
-@receiver([post_save, post_delete], sender=LifecycleEvent)
-def event_changed(sender, instance, **kwargs):
-    document = Document.objects.filter(pk=instance.document_id).first()
-    if document:
-        document_refresh_status(document)
-
-
-def _refresh_search_text(documents):
-    for document in documents:
-        Document.objects.filter(pk=document.pk).update(
-            search_text=document.build_search_text()
+def documents_touch(ids):
+    """Re-derive status and search text of the given documents; bump updated_at."""
+    docs = Document.objects.filter(pk__in=[i for i in ids if i]).prefetch_related("events")
+    for doc in docs:
+        Document.objects.filter(pk=doc.pk).update(
+            status=status_from_events(doc.events.all()),
+            search_text=doc.build_search_text(),
+            updated_at=timezone.now(),
         )
 
 
+@receiver([post_save, post_delete], sender=LifecycleEvent)
 @receiver([post_save, post_delete], sender=Participation)
-def participation_changed(sender, instance, **kwargs):
-    _refresh_search_text(Document.objects.filter(pk=instance.document_id))
+@receiver([post_save, post_delete], sender=Citation)
+def child_changed(sender, instance, **kwargs):
+    documents_touch([instance.document_id])
+
+
+@receiver([post_save, post_delete], sender=DocumentRelation)
+def relation_changed(sender, instance, **kwargs):
+    documents_touch([instance.from_document_id, instance.to_document_id])
+
+
+@receiver(m2m_changed, sender=Document.sectors.through)
+def sectors_changed(sender, instance, action, pk_set=None, **kwargs):
+    if action.startswith("post_") and isinstance(instance, Document):
+        documents_touch([instance.pk])
 
 
 @receiver(post_save, sender=Party)
 def party_renamed(sender, instance, raw=False, **kwargs):
     if not raw:
-        _refresh_search_text(Document.objects.filter(participations__party=instance).distinct())
+        documents_touch(instance.participations.values_list("document_id", flat=True))
 
 
 @receiver(post_save)

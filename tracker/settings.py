@@ -147,7 +147,7 @@ STORAGES = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "agreements.api.schema.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
@@ -172,6 +172,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "agreements.models.Document.Kind",
+        "PartyKindEnum": "agreements.models.Party.Kind",
+        "OccasionKindEnum": "agreements.models.Occasion.Kind",
+        "EventKindEnum": "agreements.models.LifecycleEvent.Kind",
+        "RelationKindEnum": "agreements.models.DocumentRelation.Kind",
+        "StatusEnum": "agreements.models.Status",
+    },
 }
 
 # Security: on unless DEBUG. HTTPS is expected in front of the app; behind a

@@ -1,0 +1,26 @@
+from drf_spectacular import openapi
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What was wrong, in one sentence.")
+    errors = serializers.DictField(
+        required=False, help_text="Per parameter or field: the list of problems."
+    )
+
+
+class AutoSchema(openapi.AutoSchema):
+    """Documents the error responses every endpoint can give."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        codes = ["400", "401", "403", "404", "406", "429"]
+        if self.method in ("PUT", "PATCH", "DELETE"):
+            codes.append("412")
+        for code in codes:
+            responses.setdefault(code, self._get_response_for_code(ErrorSerializer, code))
+        if self.method == "GET":
+            responses.setdefault("304", {"description": "Not modified (If-None-Match)."})
+        return responses

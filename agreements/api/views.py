@@ -1,0 +1,152 @@
+import hashlib
+
+from django.db.models import Count, Max
+from django.utils import translation
+from django.utils.http import http_date, quote_etag
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from ..export import export_response
+from ..filters import DocumentFilter
+from ..models import Document, Occasion, Party, Sector, Source
+from . import serializers
+
+class CSVRenderer(BaseRenderer):
+    """Lets `?format=csv` reach the export, which streams its own body."""
+
+    media_type = "text/csv"
+    format = "csv"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return str(data).encode()  # only error bodies come through here
+
+
+def _etag(*parts):
+    return quote_etag(hashlib.sha256(repr(parts).encode()).hexdigest()[:32])
+
+
+class ConditionalMixin:
+    """ETag / Last-Modified on list and detail; If-None-Match gives a 304."""
+
+    def _conditional(self, request, etag, last_modified, render):
+        headers = {"ETag": etag, "Cache-Control": "no-cache"}
+        if last_modified:
+            headers["Last-Modified"] = http_date(last_modified.timestamp())
+        if etag in request.headers.get("If-None-Match", ""):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
+        response = render()
+        for key, value in headers.items():
+            response[key] = value
+        return response
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        state = queryset.aggregate(last=Max("updated_at"), n=Count("pk"))
+        etag = _etag(state["last"], state["n"], request.get_full_path(), request.user.pk)
+        return self._conditional(
+            request, etag, state["last"], lambda: super(ConditionalMixin, self).list(request, *args, **kwargs)
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()
+        etag = _etag(obj.pk, obj.updated_at, request.accepted_renderer.format)
+        return self._conditional(
+            request, etag, obj.updated_at, lambda: Response(self.get_serializer(obj).data)
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("q", str, description="Words to find, any case.")]
+    )
+)
+class RecordViewSet(ConditionalMixin, viewsets.ModelViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+
+    def initial(self, request, *args, **kwargs):
+        translation.activate("en")  # one stable language for machine clients
+        super().initial(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.queryset.order_by("slug")
+
+    def filter_queryset(self, queryset):
+        query = self.request.query_params.get("q")
+        queryset = super().filter_queryset(queryset)
+        return queryset.search(query) if query else queryset
+
+
+class DocumentViewSet(RecordViewSet):
+    """Signed documents with parties, sectors, lifecycle, relations and sources."""
+
+    queryset = Document.objects.all()
+    serializer_class = serializers.DocumentSerializer
+    filterset_class = DocumentFilter
+
+    def get_queryset(self):
+        return Document.objects.with_details().order_by("-signed_on", "slug")
+
+    def perform_content_negotiation(self, request, force=False):
+        if self.action == "export" and request.query_params.get("format", "csv") not in (
+            "csv",
+            "json",
+        ):
+            raise ValidationError({"format": "Use csv or json."})
+        return super().perform_content_negotiation(request, force)
+
+    def filter_queryset(self, queryset):
+        # `q` is part of DocumentFilter here.
+        return super(RecordViewSet, self).filter_queryset(queryset)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "format", OpenApiTypes.STR, enum=["csv", "json"], description="csv (default) or json"
+            )
+        ],
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/json"): OpenApiTypes.STR,
+        },
+    )
+    @action(
+        detail=False,
+        pagination_class=None,
+        url_path="export",
+        renderer_classes=[CSVRenderer, JSONRenderer],
+    )
+    def export(self, request):
+        """The whole filtered set, streamed: same filters as the list, no paging."""
+        fmt = request.query_params.get("format", "csv")
+        queryset = self.filter_queryset(Document.objects.order_by("-signed_on", "slug"))
+        return export_response(queryset, fmt)
+
+
+class PartyViewSet(RecordViewSet):
+    queryset = Party.objects.select_related("parent")
+    serializer_class = serializers.PartySerializer
+    filterset_fields = ["kind", "country"]
+
+
+class SectorViewSet(RecordViewSet):
+    queryset = Sector.objects.all()
+    serializer_class = serializers.SectorSerializer
+    filterset_fields = []
+
+
+class OccasionViewSet(RecordViewSet):
+    queryset = Occasion.objects.all()
+    serializer_class = serializers.OccasionSerializer
+    filterset_fields = ["kind"]
+
+
+class SourceViewSet(RecordViewSet):
+    queryset = Source.objects.all()
+    serializer_class = serializers.SourceSerializer
+    filterset_fields = ["language"]

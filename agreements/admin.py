@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.utils.html import format_html_join
@@ -32,6 +33,7 @@ class NormalizedSearchMixin:
 
 class RecordAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
     readonly_fields = ["created_at", "updated_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class SignedYearFilter(admin.SimpleListFilter):

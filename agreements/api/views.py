@@ -93,10 +93,8 @@ class DocumentViewSet(RecordViewSet):
         return Document.objects.with_details().order_by("-signed_on", "slug")
 
     def perform_content_negotiation(self, request, force=False):
-        if self.action == "export" and request.query_params.get("format", "csv") not in (
-            "csv",
-            "json",
-        ):
+        fmt = request.query_params.get("format", "csv")
+        if self.action == "export" and not force and fmt not in ("csv", "json"):
             raise ValidationError({"format": "Use csv or json."})
         return super().perform_content_negotiation(request, force)
 

@@ -1,0 +1,157 @@
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from agreements.models import Document
+
+from .conftest import ASTANA
+from .factories import DocumentFactory, SectorFactory, documents_with_relations
+
+pytestmark = pytest.mark.django_db
+
+
+def html(response):
+    return response.content.decode()
+
+
+def test_root_leads_to_the_document_list(client, seeded):
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0].endswith("/documents/")
+    assert response.status_code == 200
+
+
+def test_search_is_case_insensitive_in_cyrillic(client, seeded):
+    page = html(client.get("/ru/documents/", {"q": "КОКШЕТАУ"}))
+    assert "Меморандум о взаимопонимании между Министерством энергетики" in page
+    assert "Совместное заявление" not in page
+
+
+def test_sector_facet_narrows_results_and_counts_match(client, seeded):
+    everything = client.get("/en/documents/").context
+    energy = everything["facets"][0][2]
+    label, count, url, selected = next(v for v in energy if str(v[0]) == "Energy")
+    narrowed = client.get("/en/documents/" + url)
+    assert narrowed.context["page_obj"].paginator.count == count == 5
+    assert f'data-count="{count}"' in html(narrowed)
+
+
+def test_english_page_shows_english_titles_and_marks_fallbacks(client, seeded):
+    page = html(client.get("/en/documents/"))
+    assert "Memorandum on the construction of thermal power plants" in page
+    assert "(in Russian only)" in page  # the sport plan has no English title
+    assert "Title unknown" in page
+
+
+def test_detail_page_shows_parties_events_sources_and_unknowns(client, seeded):
+    page = html(client.get("/ru/documents/astana-2023-tpp-memorandum/"))
+    for text in ["Н. Г. Шульгинов", "Министерство энергетики Республики Казахстан", "2023-11-09",
+                 "bizmedia.kz", "Кокшетау", "неизвестно"]:
+        assert text in page
+    assert "Inter RAO-Export" in html(client.get("/en/documents/tpp-construction-agreement-2024-04-17/"))
+
+
+def test_disputed_facts_show_both_claims_with_their_sources(client, seeded):
+    page = html(client.get("/en/documents/kostanay-forum-2023-package/"))
+    assert "about 100 mln USD" in page and "83 mln USD" in page
+    assert "Sources disagree about" in page
+
+
+def test_astana_occasion_page_lists_the_seven_documents(client, seeded):
+    response = client.get(f"/ru/occasions/{ASTANA}/")
+    assert response.context["page_obj"].paginator.count == 7
+    assert "28,2 млрд" in html(response)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/ru/parties/", "/ru/parties/russia/", "/en/sectors/", "/en/sectors/energy/",
+     "/en/occasions/", "/ru/about/", "/en/about/"],
+)
+def test_other_pages_render(client, seeded, url):
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query", ["sector=unknown-sector", "page=abc", "year=20x3", "signed_after=2023-02-30",
+              "ordering=price", "kind=poem", "page=-1", "in_force_on=x"],
+)
+def test_bad_query_values_give_a_friendly_400(client, seeded, query):
+    response = client.get(f"/en/documents/?{query}")
+    assert response.status_code == 400
+    assert "could not be understood" in html(response)
+
+
+def test_unknown_pages_are_a_styled_404(client, seeded):
+    response = client.get("/en/documents/no-such-thing/")
+    assert response.status_code == 404
+    assert "Page not found" in html(response) and "css/site." in html(response)
+
+
+def test_csv_download_holds_the_whole_filtered_set_not_one_page(client):
+    sector = SectorFactory(slug="energy")
+    documents_with_relations(30, sector=sector)
+    DocumentFactory()  # not in the sector
+    response = client.get("/en/documents/export.csv", {"sector": "energy"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert len(rows) == 30
+    assert client.get("/en/documents/export.csv", {"sector": "nope"}).status_code == 400
+    assert client.get("/en/documents/export.xml").status_code == 400
+
+
+def test_pagination_links_keep_the_filters(client):
+    documents_with_relations(30, sector=SectorFactory(slug="energy"))
+    page = html(client.get("/en/documents/", {"sector": "energy"}))
+    assert "?sector=energy&amp;page=2" in page
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url", ["/en/documents/", "/en/documents/?sector=energy&q=agreement",
+            "/en/sectors/energy/", "/en/parties/", "/en/occasions/"]
+)
+def test_query_count_does_not_grow_with_the_number_of_documents(client, url):
+    sector = SectorFactory(slug="energy")
+    documents_with_relations(5, sector=sector)
+    small = count_queries(client, url)
+    documents_with_relations(495, sector=sector)
+    assert count_queries(client, url) == small
+
+
+def test_detail_query_count_does_not_grow_with_related_rows(client):
+    doc = documents_with_relations(1)[0]
+    small = count_queries(client, doc.get_absolute_url())
+    from .factories import CitationFactory, EventFactory, ParticipationFactory
+
+    for _ in range(20):
+        ParticipationFactory(document=doc)
+        CitationFactory(document=doc)
+        EventFactory(document=doc, occurred_on=f"2024-01-{_ + 2:02d}")
+    assert count_queries(client, doc.get_absolute_url()) == small
+
+
+def test_public_site_is_read_only(client, seeded):
+    for url in ["/en/documents/", "/en/documents/astana-2023-tpp-memorandum/"]:
+        assert client.post(url).status_code in (403, 405)
+    assert Document.objects.count() == 12
+
+
+def test_pages_carry_title_description_canonical_and_alternates(client, seeded):
+    page = html(client.get("/en/documents/astana-2023-tpp-memorandum/"))
+    assert "<title>Memorandum on the construction" in page
+    assert '<meta name="description"' in page
+    assert '<link rel="canonical" href="http://testserver/en/documents/astana-2023-tpp-memorandum/">' in page
+    assert 'hreflang="ru" href="/ru/documents/astana-2023-tpp-memorandum/"' in page
+
+
+def test_healthz_reports_database_and_cache(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}

@@ -6,9 +6,12 @@ DEV := DJANGO_DEBUG=1
 # Tests run with production settings (DEBUG off) except the HTTPS redirect,
 # with a throwaway key and a fast password hasher.
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_SECURE_SSL_REDIRECT=0 \
-	DJANGO_PASSWORD_HASHERS=django.contrib.auth.hashers.MD5PasswordHasher
+	DJANGO_PASSWORD_HASHERS=django.contrib.auth.hashers.MD5PasswordHasher API_ANON_RATE=100000/min
 
 .PHONY: run test lint install chromium
+
+node_modules/axe-core/axe.min.js: package.json
+	npm install --no-audit --no-fund --silent
 
 $(BIN)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 1; }
@@ -27,7 +30,7 @@ run: install
 chromium:
 	@scripts/ensure-chromium
 
-test: install chromium
+test: install chromium node_modules/axe-core/axe.min.js
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(TEST_ENV) $(BIN)/pytest
 

@@ -1,7 +1,8 @@
-from django.contrib import admin
-from django.db import models
+from django import forms
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
+from django.http import HttpResponseRedirect
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -16,6 +17,7 @@ from .models import (
     Party,
     Sector,
     Source,
+    StaleVersion,
 )
 
 admin.site.site_header = _("Agreement Tracker — analysts")
@@ -33,7 +35,6 @@ class NormalizedSearchMixin:
 
 class RecordAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
     readonly_fields = ["created_at", "updated_at"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class SignedYearFilter(admin.SimpleListFilter):
@@ -90,8 +91,58 @@ class RelationInline(admin.TabularInline):
     verbose_name_plural = _("related documents (this document → other)")
 
 
+class DocumentAdminForm(forms.ModelForm):
+    """Carries the version the analyst started from; refuses to overwrite a newer one."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # the stored version, also when reverting to an old one
+            self.fields["seen_version"].initial = (
+                Document.objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        current = (
+            Document.objects.select_for_update().filter(pk=self.instance.pk).first()
+        )
+        seen = cleaned.get("seen_version")
+        if current is None or seen == current.version:
+            return cleaned
+        # Let the analyst merge: keep their input, show what changed meanwhile, and
+        # take the new version so that saving again is a conscious decision.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("seen_version")] = current.version
+        last = current.history.first()
+        changed = []
+        base = current.history.filter(version=seen).first()
+        if base and last:
+            changed = [c.field for c in last.diff_against(base).changes]
+        raise forms.ValidationError(
+            _(
+                "%(user)s saved this document at %(when)s, after you opened it. Nothing "
+                "of yours was saved. Fields they changed: %(fields)s. Their values are in "
+                "the history; your edits are still in the form. Review them and save "
+                "again to keep yours."
+            ),
+            params={
+                "user": getattr(last, "history_user", None) or _("Someone"),
+                "when": f"{current.updated_at:%Y-%m-%d %H:%M:%S} UTC",
+                "fields": ", ".join(changed) or _("related records only"),
+            },
+            code="stale",
+        )
+
+
 @admin.register(Document)
 class DocumentAdmin(RecordAdmin):
+    form = DocumentAdminForm
     list_display = [
         "__str__",
         "kind",
@@ -115,25 +166,70 @@ class DocumentAdmin(RecordAdmin):
     list_select_related = ["occasion"]
     date_hierarchy = "signed_on"
     autocomplete_fields = ["occasion", "sectors"]
-    inlines = [ParticipationInline, LifecycleEventInline, DocumentCitationInline, RelationInline]
+    inlines = [
+        ParticipationInline,
+        LifecycleEventInline,
+        DocumentCitationInline,
+        RelationInline,
+    ]
     readonly_fields = ["status", "disputed", "version", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["slug", ("kind", "legal_level"), "title_status"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "slug",
+                    ("kind", "legal_level"),
+                    "title_status",
+                    "seen_version",
+                ]
+            },
+        ),
         (_("Title"), {"fields": ["title_ru", "title_en"]}),
         (
             _("Signing"),
             {"fields": [("signed_on", "occasion"), ("place_ru", "place_en")]},
         ),
-        (_("Content"), {"fields": ["sectors", "summary_ru", "summary_en", "full_text_url"]}),
+        (
+            _("Content"),
+            {"fields": ["sectors", "summary_ru", "summary_en", "full_text_url"]},
+        ),
         (
             _("Term and value"),
-            {"fields": [("term_years", "valid_until"), ("value_amount", "value_currency")]},
+            {
+                "fields": [
+                    ("term_years", "valid_until"),
+                    ("value_amount", "value_currency"),
+                ]
+            },
         ),
         (
             _("Derived"),
             {"fields": ["status", "disputed", "version", ("created_at", "updated_at")]},
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        if (
+            change
+        ):  # an edit or a revert: lock against the version the form started from
+            obj.version = form.cleaned_data.get("seen_version") or obj.version
+            obj._state.adding = False
+        super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleVersion:  # saved by someone else between our check and our write
+            self.message_user(
+                request,
+                _(
+                    "Someone saved this document at the same moment; nothing of yours was "
+                    "saved. Please make your change again."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
     def get_queryset(self, request):
         return (
@@ -194,7 +290,9 @@ class OccasionAdmin(RecordAdmin):
         (_("Names"), {"fields": ["name_ru", "name_en", ("place_ru", "place_en")]}),
         (_("Context"), {"fields": ["summary_ru", "summary_en"]}),
     ]
-    inlines = [type("OccasionCitationInline", (CitationInline,), {"fk_name": "occasion"})]
+    inlines = [
+        type("OccasionCitationInline", (CitationInline,), {"fk_name": "occasion"})
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_documents=Count("documents"))
@@ -206,7 +304,14 @@ class OccasionAdmin(RecordAdmin):
 
 @admin.register(Source)
 class SourceAdmin(RecordAdmin):
-    list_display = ["slug", "title", "publisher", "language", "published_on", "citation_count"]
+    list_display = [
+        "slug",
+        "title",
+        "publisher",
+        "language",
+        "published_on",
+        "citation_count",
+    ]
     list_filter = ["language", "published_precision"]
     fields = [
         "slug",

@@ -94,7 +94,10 @@ def json_chunks(rows):
 
 def export_response(queryset, fmt, filename="documents"):
     if fmt == "csv":
-        body, content_type = csv_lines(document_rows(queryset)), "text/csv; charset=utf-8"
+        body, content_type = (
+            csv_lines(document_rows(queryset)),
+            "text/csv; charset=utf-8",
+        )
     else:
         body, content_type = json_chunks(document_rows(queryset)), "application/json"
     response = StreamingHttpResponse(body, content_type=content_type)

@@ -11,7 +11,9 @@ from .models import Document, Occasion, Party, Sector, Status
 
 
 def country_choices():
-    codes = Party.objects.exclude(country="").values_list("country", flat=True).distinct()
+    codes = (
+        Party.objects.exclude(country="").values_list("country", flat=True).distinct()
+    )
     return [(c, c) for c in sorted(codes)]
 
 
@@ -76,7 +78,9 @@ class DocumentFilter(filters.FilterSet):
     signed_before = filters.DateFilter(
         label=_("Signed on or before"), field_name="signed_on", lookup_expr="lte"
     )
-    in_force_on = filters.DateFilter(label=_("In force on"), method="filter_in_force_on")
+    in_force_on = filters.DateFilter(
+        label=_("In force on"), method="filter_in_force_on"
+    )
     expires_before = filters.DateFilter(
         label=_("Valid until before"), field_name="valid_until", lookup_expr="lt"
     )
@@ -85,7 +89,11 @@ class DocumentFilter(filters.FilterSet):
     )
     ordering = StableOrderingFilter(
         label=_("Sort"),
-        fields=[("signed_on", "signed_on"), ("title_ru", "title"), ("updated_at", "updated")],
+        fields=[
+            ("signed_on", "signed_on"),
+            ("title_ru", "title"),
+            ("updated_at", "updated"),
+        ],
         field_labels={
             "signed_on": _("date signed"),
             "title_ru": _("title"),

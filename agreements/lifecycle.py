@@ -27,4 +27,3 @@ def status_from_events(events, day=None):
         if event.occurred_on <= day and event.kind in STATUS_AFTER:
             status = STATUS_AFTER[event.kind]
     return status
-

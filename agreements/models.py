@@ -2,8 +2,8 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -12,7 +12,17 @@ from simple_history.models import HistoricalRecords
 
 from .querysets import DocumentQuerySet, RecordQuerySet, normalize
 
-COUNTRY_CODE = RegexValidator(r"^[A-Z]{2}$", _("Use an ISO 3166-1 alpha-2 code, e.g. RU."))
+
+class URLField(models.URLField):
+    """A URLField whose form field assumes https for scheme-less input."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+COUNTRY_CODE = RegexValidator(
+    r"^[A-Z]{2}$", _("Use an ISO 3166-1 alpha-2 code, e.g. RU.")
+)
 CURRENCY_CODE = RegexValidator(r"^[A-Z]{3}$", _("Use an ISO 4217 code, e.g. USD."))
 
 
@@ -51,7 +61,9 @@ class Bilingual(models.Model):
 
 class Timestamped(models.Model):
     # Defaults rather than auto_now: fixtures load with raw saves, which skip auto_now.
-    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        _("created"), default=timezone.now, editable=False
+    )
     updated_at = models.DateTimeField(
         _("updated"), default=timezone.now, editable=False, db_index=True
     )
@@ -76,7 +88,9 @@ class Searchable(models.Model):
         abstract = True
 
     def build_search_text(self):
-        return normalize(" ".join(filter(None, (getattr(self, f) for f in self.search_source))))
+        return normalize(
+            " ".join(filter(None, (getattr(self, f) for f in self.search_source)))
+        )
 
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
@@ -92,7 +106,9 @@ class SlugKeyed(Searchable):
         _("identifier"),
         max_length=120,
         unique=True,
-        help_text=_("Stable, lowercase, used in URLs and fixtures. Do not change once published."),
+        help_text=_(
+            "Stable, lowercase, used in URLs and fixtures. Do not change once published."
+        ),
     )
     search_source = ("slug", "name_ru", "name_en")
     natural_key_lookups = ("slug",)
@@ -143,7 +159,9 @@ class Party(SlugKeyed, Bilingual, Timestamped):
         max_length=2,
         blank=True,
         validators=[COUNTRY_CODE],
-        help_text=_("ISO 3166-1 alpha-2 code (RU, KZ); empty for international bodies."),
+        help_text=_(
+            "ISO 3166-1 alpha-2 code (RU, KZ); empty for international bodies."
+        ),
     )
     parent = models.ForeignKey(
         "self",
@@ -237,10 +255,16 @@ class Occasion(SlugKeyed, Bilingual, Timestamped):
 
     def clean(self):
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
-            raise ValidationError({"ended_on": _("An occasion cannot end before it starts.")})
+            raise ValidationError(
+                {"ended_on": _("An occasion cannot end before it starts.")}
+            )
 
     def get_absolute_url(self):
         return reverse("agreements:occasion", args=[self.slug])
+
+
+class StaleVersion(Exception):
+    """The record was saved by someone else since this copy was read."""
 
 
 class Status(models.TextChoices):
@@ -290,7 +314,9 @@ class Document(SlugKeyed, Bilingual, Timestamped):
         max_length=12,
         choices=TitleStatus.choices,
         default=TitleStatus.UNKNOWN,
-        help_text=_("Is the title the official wording, a media report, or only a description?"),
+        help_text=_(
+            "Is the title the official wording, a media report, or only a description?"
+        ),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     legal_level = models.CharField(
@@ -317,7 +343,10 @@ class Document(SlugKeyed, Bilingual, Timestamped):
     summary_ru = models.TextField(_("summary (Russian)"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
     term_years = models.PositiveSmallIntegerField(
-        _("term (years)"), null=True, blank=True, help_text=_("Empty when the term is not known.")
+        _("term (years)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when the term is not known."),
     )
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     value_amount = models.DecimalField(
@@ -331,7 +360,7 @@ class Document(SlugKeyed, Bilingual, Timestamped):
     value_currency = models.CharField(
         _("currency"), max_length=3, blank=True, validators=[CURRENCY_CODE]
     )
-    full_text_url = models.URLField(_("full text"), max_length=500, blank=True)
+    full_text_url = URLField(_("full text"), max_length=500, blank=True)
     sectors = models.ManyToManyField(
         Sector, verbose_name=_("sectors"), related_name="documents", blank=True
     )
@@ -348,7 +377,13 @@ class Document(SlugKeyed, Bilingual, Timestamped):
     history = HistoricalRecords(m2m_fields=[sectors], excluded_fields=["search_text"])
 
     search_source = (
-        "slug", "title_ru", "title_en", "summary_ru", "summary_en", "place_ru", "place_en"
+        "slug",
+        "title_ru",
+        "title_en",
+        "summary_ru",
+        "summary_en",
+        "place_ru",
+        "place_en",
     )
     objects = DocumentQuerySet.as_manager()
 
@@ -410,12 +445,32 @@ class Document(SlugKeyed, Bilingual, Timestamped):
         if errors:
             raise ValidationError(errors)
 
+    def save(self, *args, **kwargs):
+        """Save only if nobody saved since `self.version` was read (optimistic lock)."""
+        if self._state.adding:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            bumped = Document.objects.filter(pk=self.pk, version=self.version).update(
+                version=F("version") + 1
+            )
+            if not bumped:
+                raise StaleVersion(
+                    f"Document {self.slug} changed since version {self.version}."
+                )
+            self.version += 1
+            super().save(*args, **kwargs)
+
     def build_search_text(self):
         """Own texts, plus the names of parties and signatories once saved."""
         parts = [super().build_search_text()]
         if self.pk:
             for p in self.participations.select_related("party"):
-                parts += [p.party.name_ru, p.party.name_en, p.signatory_ru, p.signatory_en]
+                parts += [
+                    p.party.name_ru,
+                    p.party.name_en,
+                    p.signatory_ru,
+                    p.signatory_en,
+                ]
         return normalize(" ".join(filter(None, parts)))
 
     def status_on(self, day=None):
@@ -443,15 +498,23 @@ class Participation(Bilingual, Timestamped):
     document = models.ForeignKey(
         Document, on_delete=models.CASCADE, related_name="participations"
     )
-    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="participations")
-    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.PARTY)
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="participations"
+    )
+    role = models.CharField(
+        _("role"), max_length=12, choices=Role.choices, default=Role.PARTY
+    )
     signatory_ru = models.CharField(
         _("signatory (Russian)"),
         max_length=300,
         blank=True,
-        help_text=_("Name and office, e.g. «В. В. Путин, Президент Российской Федерации»."),
+        help_text=_(
+            "Name and office, e.g. «В. В. Путин, Президент Российской Федерации»."
+        ),
     )
-    signatory_en = models.CharField(_("signatory (English)"), max_length=300, blank=True)
+    signatory_en = models.CharField(
+        _("signatory (English)"), max_length=300, blank=True
+    )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -492,7 +555,9 @@ class LifecycleEvent(Timestamped):
         TERMINATED = "terminated", _("terminated")
         EXPIRED = "expired", _("expired")
 
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="events")
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="events"
+    )
     kind = models.CharField(_("event"), max_length=24, choices=Kind.choices)
     occurred_on = models.DateField(_("date"))
     party = models.ForeignKey(
@@ -563,10 +628,12 @@ class DocumentRelation(Timestamped):
         verbose_name_plural = _("related documents")
         constraints = [
             models.UniqueConstraint(
-                fields=["from_document", "to_document", "kind"], name="one_relation_per_kind"
+                fields=["from_document", "to_document", "kind"],
+                name="one_relation_per_kind",
             ),
             models.CheckConstraint(
-                condition=~Q(from_document=models.F("to_document")), name="no_self_relation"
+                condition=~Q(from_document=models.F("to_document")),
+                name="no_self_relation",
             ),
         ]
 
@@ -592,10 +659,15 @@ class Source(SlugKeyed, Timestamped):
 
     title = models.CharField(_("title"), max_length=500)
     publisher = models.CharField(
-        _("publisher"), max_length=200, blank=True, help_text=_("Empty when not stated.")
+        _("publisher"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty when not stated."),
     )
-    url = models.URLField(_("address"), max_length=500, blank=True)
-    language = models.CharField(_("language"), max_length=10, help_text=_("e.g. ru, en, ru/en"))
+    url = URLField(_("address"), max_length=500, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, help_text=_("e.g. ru, en, ru/en")
+    )
     published_on = models.DateField(
         _("published on"),
         null=True,
@@ -603,7 +675,10 @@ class Source(SlugKeyed, Timestamped):
         help_text=_("With month or year precision, the first day of it."),
     )
     published_precision = models.CharField(
-        _("date precision"), max_length=8, choices=Precision.choices, default=Precision.DAY
+        _("date precision"),
+        max_length=8,
+        choices=Precision.choices,
+        default=Precision.DAY,
     )
     accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
     search_source = ("slug", "title", "publisher", "url")
@@ -628,12 +703,22 @@ class Citation(Timestamped):
         MEDIUM = "medium", _("medium — wording or date reconstructed from context")
         LOW = "low", _("low — inferred")
 
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="citations"
+    )
     document = models.ForeignKey(
-        Document, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+        Document,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citations",
     )
     occasion = models.ForeignKey(
-        Occasion, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+        Occasion,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citations",
     )
     party = models.ForeignKey(
         Party, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
@@ -642,22 +727,33 @@ class Citation(Timestamped):
         _("field"),
         max_length=40,
         blank=True,
-        help_text=_("Which fact this supports (title_ru, signed_on, value…); empty for the record."),
+        help_text=_(
+            "Which fact this supports (title_ru, signed_on, value…); empty for the record."
+        ),
     )
     claim = models.TextField(
         _("claim"),
         blank=True,
-        help_text=_("What this source says the value is. Different claims mark the fact disputed."),
+        help_text=_(
+            "What this source says the value is. Different claims mark the fact disputed."
+        ),
     )
     quote = models.TextField(_("quoted passage"), blank=True)
     confidence = models.CharField(
-        _("confidence"), max_length=6, choices=Confidence.choices, default=Confidence.HIGH
+        _("confidence"),
+        max_length=6,
+        choices=Confidence.choices,
+        default=Confidence.HIGH,
     )
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()
 
     natural_key_lookups = (
-        "source__slug", "document__slug", "occasion__slug", "party__slug", "field"
+        "source__slug",
+        "document__slug",
+        "occasion__slug",
+        "party__slug",
+        "field",
     )
     objects = RecordQuerySet.as_manager()
 
@@ -667,7 +763,9 @@ class Citation(Timestamped):
         verbose_name_plural = _("citations")
         constraints = [
             models.CheckConstraint(
-                condition=Q(document__isnull=False, occasion__isnull=True, party__isnull=True)
+                condition=Q(
+                    document__isnull=False, occasion__isnull=True, party__isnull=True
+                )
                 | Q(document__isnull=True, occasion__isnull=False, party__isnull=True)
                 | Q(document__isnull=True, occasion__isnull=True, party__isnull=False),
                 name="citation_has_one_subject",
@@ -690,8 +788,16 @@ class Citation(Timestamped):
         return self.document or self.occasion or self.party
 
     def clean(self):
-        if sum(x is not None for x in (self.document_id, self.occasion_id, self.party_id)) != 1:
-            raise ValidationError(_("A citation supports exactly one document, occasion or party."))
+        if (
+            sum(
+                x is not None
+                for x in (self.document_id, self.occasion_id, self.party_id)
+            )
+            != 1
+        ):
+            raise ValidationError(
+                _("A citation supports exactly one document, occasion or party.")
+            )
 
     def natural_key(self):
         return (

@@ -4,7 +4,7 @@ Status (from events), search text (from parties and signatories) and
 `updated_at` (so `updated_since` and ETags see changes to nested data).
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -20,33 +20,34 @@ from .models import (
 )
 
 
-def documents_touch(ids):
-    """Re-derive status and search text of the given documents; bump updated_at."""
-    docs = Document.objects.filter(pk__in=[i for i in ids if i]).prefetch_related("events")
+def documents_touch(ids, raw=False):
+    """Re-derive status and search text of the given documents; bump updated_at.
+
+    Rows loaded by loaddata (`raw`) keep the timestamps they were dumped with.
+    """
+    docs = Document.objects.filter(pk__in=[i for i in ids if i]).prefetch_related(
+        "events"
+    )
     for doc in docs:
-        Document.objects.filter(pk=doc.pk).update(
-            status=status_from_events(doc.events.all()),
-            search_text=doc.build_search_text(),
-            updated_at=timezone.now(),
-        )
+        fields = {
+            "status": status_from_events(doc.events.all()),
+            "search_text": doc.build_search_text(),
+        }
+        if not raw:
+            fields["updated_at"] = timezone.now()
+        Document.objects.filter(pk=doc.pk).update(**fields)
 
 
 @receiver([post_save, post_delete], sender=LifecycleEvent)
 @receiver([post_save, post_delete], sender=Participation)
 @receiver([post_save, post_delete], sender=Citation)
-def child_changed(sender, instance, **kwargs):
-    documents_touch([instance.document_id])
+def child_changed(sender, instance, raw=False, **kwargs):
+    documents_touch([instance.document_id], raw)
 
 
 @receiver([post_save, post_delete], sender=DocumentRelation)
-def relation_changed(sender, instance, **kwargs):
-    documents_touch([instance.from_document_id, instance.to_document_id])
-
-
-@receiver(m2m_changed, sender=Document.sectors.through)
-def sectors_changed(sender, instance, action, pk_set=None, **kwargs):
-    if action.startswith("post_") and isinstance(instance, Document):
-        documents_touch([instance.pk])
+def relation_changed(sender, instance, raw=False, **kwargs):
+    documents_touch([instance.from_document_id, instance.to_document_id], raw)
 
 
 @receiver(post_save, sender=Party)
@@ -59,4 +60,6 @@ def party_renamed(sender, instance, raw=False, **kwargs):
 def fixture_row_loaded(sender, instance, raw=False, **kwargs):
     """loaddata bypasses save(); derive the search text of loaded rows here."""
     if raw and isinstance(instance, Searchable):
-        sender.objects.filter(pk=instance.pk).update(search_text=instance.build_search_text())
+        sender.objects.filter(pk=instance.pk).update(
+            search_text=instance.build_search_text()
+        )

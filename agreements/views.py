@@ -24,11 +24,16 @@ def healthz(request):
         checks["database"] = f"error: {exc.__class__.__name__}"
     try:
         cache.set("healthz", "ok", 5)
-        checks["cache"] = "ok" if cache.get("healthz") == "ok" else "error: no round trip"
+        checks["cache"] = (
+            "ok" if cache.get("healthz") == "ok" else "error: no round trip"
+        )
     except Exception as exc:  # noqa: BLE001
         checks["cache"] = f"error: {exc.__class__.__name__}"
     healthy = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks},
+        status=200 if healthy else 503,
+    )
 
 
 def toggle_url(query, name, value):
@@ -51,9 +56,9 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
     try:
         return paginator.page(request.GET.get("page") or 1), None
     except InvalidPage:
-        return paginator.page(1), _("There is no page “%(page)s”; showing the first page.") % {
-            "page": request.GET.get("page")
-        }
+        return paginator.page(1), _(
+            "There is no page “%(page)s”; showing the first page."
+        ) % {"page": request.GET.get("page")}
 
 
 class DocumentListView(TemplateView):
@@ -67,7 +72,8 @@ class DocumentListView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = DocumentFilter(
-            self.request.GET, queryset=Document.objects.with_related().order_by("-signed_on", "slug")
+            self.request.GET,
+            queryset=Document.objects.with_related().order_by("-signed_on", "slug"),
         )
         errors = []
         if filterset.is_valid():
@@ -75,7 +81,11 @@ class DocumentListView(TemplateView):
         else:
             documents = Document.objects.none()
             for field, messages in filterset.errors.items():
-                label = filterset.filters[field].label if field in filterset.filters else field
+                label = (
+                    filterset.filters[field].label
+                    if field in filterset.filters
+                    else field
+                )
                 errors += [f"{label}: {m}" for m in messages]
         page, page_error = paginate(self.request, documents)
         if page_error:
@@ -106,10 +116,16 @@ class DocumentListView(TemplateView):
         counts = document_facets(documents)
         labels = {
             "sector": dict((s.slug, s.name) for s in Sector.objects.all()),
-            "party": dict((p.slug, p.name) for p in Party.objects.filter(
-                slug__in=[v for v, _ in counts["party"]])),
-            "occasion": dict((o.slug, o.name) for o in Occasion.objects.filter(
-                slug__in=[v for v, _ in counts["occasion"]])),
+            "party": dict(
+                (p.slug, p.name)
+                for p in Party.objects.filter(slug__in=[v for v, _ in counts["party"]])
+            ),
+            "occasion": dict(
+                (o.slug, o.name)
+                for o in Occasion.objects.filter(
+                    slug__in=[v for v, _ in counts["occasion"]]
+                )
+            ),
             "kind": dict(Document.Kind.choices),
             "legal_level": dict(Document.Level.choices),
             "status": dict(Status.choices),
@@ -125,11 +141,15 @@ class DocumentListView(TemplateView):
         }
         query = self.request.GET
         result = []
-        for name in [*(n for n, _ in FACETS), "year"]:
+        for name in [*(facet for facet, _path in FACETS), "year"]:
             selected = query.getlist(name)
             values = [
-                (labels.get(name, {}).get(value, value), n, toggle_url(query, name, value),
-                 str(value) in selected)
+                (
+                    labels.get(name, {}).get(value, value),
+                    n,
+                    toggle_url(query, name, value),
+                    str(value) in selected,
+                )
                 for value, n in counts[name]
             ]
             if values:
@@ -140,10 +160,16 @@ class DocumentListView(TemplateView):
 def document_export(request, fmt):
     """The whole filtered list (not one page) as CSV or JSON."""
     if fmt not in ("csv", "json"):
-        return HttpResponseBadRequest(_("Export as .csv or .json."), content_type="text/plain")
-    filterset = DocumentFilter(request.GET, queryset=Document.objects.order_by("-signed_on", "slug"))
+        return HttpResponseBadRequest(
+            _("Export as .csv or .json."), content_type="text/plain"
+        )
+    filterset = DocumentFilter(
+        request.GET, queryset=Document.objects.order_by("-signed_on", "slug")
+    )
     if not filterset.is_valid():
-        return JsonResponse({"detail": "Invalid filter.", "errors": filterset.errors}, status=400)
+        return JsonResponse(
+            {"detail": "Invalid filter.", "errors": filterset.errors}, status=400
+        )
     return export_response(filterset.qs, fmt)
 
 
@@ -161,11 +187,20 @@ class DocumentDetailView(DetailView):
             disputed=doc.disputed_fields(),
             citations_by_field=sorted(by_field.items()),
             relations=[
-                (r.get_kind_display(), r.to_document, r.note) for r in doc.relations_out.all()
+                (r.get_kind_display(), r.to_document, r.note)
+                for r in doc.relations_out.all()
             ]
-            + [(_("is followed by (%(kind)s)") % {"kind": r.get_kind_display()},
-                r.from_document, r.note) for r in doc.relations_in.all()],
-            sources=sorted({c.source for c in doc.citations.all()}, key=lambda s: s.slug),
+            + [
+                (
+                    _("is followed by (%(kind)s)") % {"kind": r.get_kind_display()},
+                    r.from_document,
+                    r.note,
+                )
+                for r in doc.relations_in.all()
+            ],
+            sources=sorted(
+                {c.source for c in doc.citations.all()}, key=lambda s: s.slug
+            ),
         )
         return context
 
@@ -179,14 +214,18 @@ class DocumentsOfMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page, error = paginate(self.request, self.documents().with_related())
-        context.update(page_obj=page, documents=page.object_list, errors=[error] if error else [])
+        context.update(
+            page_obj=page, documents=page.object_list, errors=[error] if error else []
+        )
         return context
 
 
 class PartyListView(ListView):
-    queryset = Party.objects.select_related("parent").annotate(
-        n_documents=Count("participations__document", distinct=True)
-    ).order_by("country", "kind", "name_en")
+    queryset = (
+        Party.objects.select_related("parent")
+        .annotate(n_documents=Count("participations__document", distinct=True))
+        .order_by("country", "kind", "name_en")
+    )
     context_object_name = "parties"
 
 

@@ -9,7 +9,12 @@ from rest_framework.test import APIClient
 
 from agreements.models import Document, LifecycleEvent
 
-from .factories import DocumentFactory, EventFactory, ParticipationFactory, documents_with_relations
+from .factories import (
+    DocumentFactory,
+    EventFactory,
+    ParticipationFactory,
+    documents_with_relations,
+)
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/documents/"
@@ -62,22 +67,36 @@ def test_every_collection_lists_and_retrieves_by_slug(api, seeded, endpoint):
     "query, expected",
     [
         ("sector=sport", ["astana-2023-sport-action-plan"]),
-        ("sector=sport&sector=interregional-cooperation",
-         ["astana-2023-sport-action-plan", "kostanay-forum-2023-package"]),
+        (
+            "sector=sport&sector=interregional-cooperation",
+            ["astana-2023-sport-action-plan", "kostanay-forum-2023-package"],
+        ),
         ("party=qazaqgaz", ["gazprom-qazaqgaz-transit-contract-2023"]),
         ("kind=joint_statement", ["astana-2023-joint-statement"]),
-        ("legal_level=corporate",
-         ["gazprom-qazaqgaz-transit-contract-2023", "samruk-kazyna-inter-rao-export-2023-12-26"]),
+        (
+            "legal_level=corporate",
+            [
+                "gazprom-qazaqgaz-transit-contract-2023",
+                "samruk-kazyna-inter-rao-export-2023-12-26",
+            ],
+        ),
         ("status=unknown", ["kostanay-forum-2023-package"]),
         ("occasion=spb-gas-forum-2023", ["gazprom-kazakhstan-2023-11-01"]),
-        ("signed_after=2023-12-01", ["samruk-kazyna-inter-rao-export-2023-12-26",
-                                     "tpp-construction-agreement-2024-04-17"]),
+        (
+            "signed_after=2023-12-01",
+            [
+                "samruk-kazyna-inter-rao-export-2023-12-26",
+                "tpp-construction-agreement-2024-04-17",
+            ],
+        ),
         ("signed_before=2023-10-31", ["gazprom-qazaqgaz-transit-contract-2023"]),
         ("year=2024", ["tpp-construction-agreement-2024-04-17"]),
         ("q=КОКШЕТАУ меморандум", ["astana-2023-tpp-memorandum"]),
         ("q=шульгинов", ["astana-2023-tpp-memorandum"]),
-        ("q=Kokshetau&sector=energy", ["astana-2023-tpp-memorandum",
-                                       "samruk-kazyna-inter-rao-export-2023-12-26"]),
+        (
+            "q=Kokshetau&sector=energy",
+            ["astana-2023-tpp-memorandum", "samruk-kazyna-inter-rao-export-2023-12-26"],
+        ),
     ],
 )
 def test_filters_select_the_expected_documents(api, seeded, query, expected):
@@ -93,8 +112,11 @@ def test_country_filter_matches_any_party_of_the_country(api):
 def test_in_force_on_follows_a_suspension_and_its_lifting(api):
     doc = DocumentFactory()
     K = LifecycleEvent.Kind
-    for kind, day in [(K.ENTERED_INTO_FORCE, "2020-01-01"), (K.SUSPENDED, "2021-01-01"),
-                      (K.RESUMED, "2022-01-01")]:
+    for kind, day in [
+        (K.ENTERED_INTO_FORCE, "2020-01-01"),
+        (K.SUSPENDED, "2021-01-01"),
+        (K.RESUMED, "2022-01-01"),
+    ]:
         EventFactory(document=doc, kind=kind, occurred_on=day)
     DocumentFactory()  # never in force
     assert slugs(api.get(f"{API}?in_force_on=2020-06-01")) == [doc.slug]
@@ -185,11 +207,25 @@ def test_etag_lets_clients_revalidate(api, seeded):
     again = api.get(f"{API}astana-2023-tpp-memorandum/", HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304
     listing = api.get(f"{API}?sector=energy")
-    assert api.get(f"{API}?sector=energy", HTTP_IF_NONE_MATCH=listing["ETag"]).status_code == 304
-    EventFactory(document=Document.objects.get(slug="astana-2023-tpp-memorandum"),
-                 kind="entered_into_force", occurred_on="2024-01-01")
-    assert api.get(f"{API}astana-2023-tpp-memorandum/", HTTP_IF_NONE_MATCH=etag).status_code == 200
-    assert api.get(f"{API}?sector=energy", HTTP_IF_NONE_MATCH=listing["ETag"]).status_code == 200
+    assert (
+        api.get(f"{API}?sector=energy", HTTP_IF_NONE_MATCH=listing["ETag"]).status_code
+        == 304
+    )
+    EventFactory(
+        document=Document.objects.get(slug="astana-2023-tpp-memorandum"),
+        kind="entered_into_force",
+        occurred_on="2024-01-01",
+    )
+    assert (
+        api.get(
+            f"{API}astana-2023-tpp-memorandum/", HTTP_IF_NONE_MATCH=etag
+        ).status_code
+        == 200
+    )
+    assert (
+        api.get(f"{API}?sector=energy", HTTP_IF_NONE_MATCH=listing["ETag"]).status_code
+        == 200
+    )
 
 
 def test_anonymous_writes_are_refused(api, seeded):
@@ -203,33 +239,54 @@ def test_analyst_writes_with_a_token_and_history_records_it(api, seeded, analyst
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     created = api.post(
         API,
-        {"slug": "new-doc", "kind": "agreement", "title_en": "A new one", "sectors": ["energy"]},
+        {
+            "slug": "new-doc",
+            "kind": "agreement",
+            "title_en": "A new one",
+            "sectors": ["energy"],
+        },
         format="json",
     )
     assert created.status_code == 201, created.content
     doc = Document.objects.get(slug="new-doc")
     assert doc.history.first().history_user == analyst
-    changed = api.patch(f"{API}new-doc/", {"title_ru": "Новое"}, format="json")
+    etag = api.get(f"{API}new-doc/")["ETag"]
+    changed = api.patch(
+        f"{API}new-doc/", {"title_ru": "Новое"}, format="json", HTTP_IF_MATCH=etag
+    )
     assert changed.status_code == 200
     assert doc.history.first().history_user == analyst
-    assert api.delete(f"{API}new-doc/").status_code == 204
+    assert (
+        api.delete(f"{API}new-doc/", HTTP_IF_MATCH=changed["ETag"]).status_code == 204
+    )
 
 
 def test_a_user_without_permissions_cannot_write(api, seeded, django_user_model):
     user = django_user_model.objects.create_user("reader", password="x-long-password-2")
     api.force_authenticate(user)
-    assert api.post(API, {"slug": "x", "kind": "agreement"}, format="json").status_code == 403
+    assert (
+        api.post(API, {"slug": "x", "kind": "agreement"}, format="json").status_code
+        == 403
+    )
 
 
 def test_invalid_payload_is_a_400_with_field_messages(api, analyst):
     api.force_authenticate(analyst)
     response = api.post(
         API,
-        {"slug": "bad", "kind": "agreement", "value_amount": "-5", "value_currency": "usd"},
+        {
+            "slug": "bad",
+            "kind": "agreement",
+            "value_amount": "-5",
+            "value_currency": "usd",
+        },
         format="json",
     )
     assert response.status_code == 400
-    assert "value_amount" in response.json()["errors"] or "value_currency" in response.json()["errors"]
+    assert (
+        "value_amount" in response.json()["errors"]
+        or "value_currency" in response.json()["errors"]
+    )
     assert not Document.objects.filter(slug="bad").exists()
 
 
@@ -260,8 +317,23 @@ def test_schema_documents_every_filter_and_error(api):
     schema = api.get("/api/schema/?format=json").json()
     op = schema["paths"]["/api/v1/documents/"]["get"]
     params = {p["name"] for p in op["parameters"]}
-    for name in ["sector", "party", "country", "kind", "legal_level", "status", "occasion",
-                 "signed_after", "signed_before", "in_force_on", "expires_before",
-                 "updated_since", "q", "ordering", "page", "page_size"]:
+    for name in [
+        "sector",
+        "party",
+        "country",
+        "kind",
+        "legal_level",
+        "status",
+        "occasion",
+        "signed_after",
+        "signed_before",
+        "in_force_on",
+        "expires_before",
+        "updated_since",
+        "q",
+        "ordering",
+        "page",
+        "page_size",
+    ]:
         assert name in params
     assert {"200", "400", "401", "403", "404", "429"} <= set(op["responses"])

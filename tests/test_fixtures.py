@@ -26,7 +26,12 @@ MODELS = [
 def dump():
     out = io.StringIO()
     call_command(
-        "dumpdata", *MODELS, natural_foreign=True, natural_primary=True, stdout=out, indent=1
+        "dumpdata",
+        *MODELS,
+        natural_foreign=True,
+        natural_primary=True,
+        stdout=out,
+        indent=1,
     )
     return out.getvalue()
 
@@ -37,7 +42,9 @@ def canonical(text):
     for row in rows:
         for name in ("created_at", "updated_at"):
             stamp = parse_datetime(row["fields"][name])
-            row["fields"][name] = stamp.replace(microsecond=stamp.microsecond // 1000 * 1000)
+            row["fields"][name] = stamp.replace(
+                microsecond=stamp.microsecond // 1000 * 1000
+            )
     return rows
 
 
@@ -75,7 +82,9 @@ def test_disagreeing_sources_are_kept_and_marked_disputed(seeded):
     forum = Document.objects.get(slug="kostanay-forum-2023-package")
     assert forum.disputed_fields() == ["value_amount"]
     assert forum.value_amount is None
-    claims = set(forum.citations.filter(field="value_amount").values_list("claim", flat=True))
+    claims = set(
+        forum.citations.filter(field="value_amount").values_list("claim", flat=True)
+    )
     assert claims == {"about 100 mln USD", "83 mln USD"}
     gazprom = Document.objects.get(slug="gazprom-kazakhstan-2023-11-01")
     assert gazprom.disputed_fields() == ["subject", "term_years"]
@@ -89,9 +98,17 @@ def test_every_document_occasion_and_citation_names_a_source(seeded):
 
 def test_loading_the_fixtures_twice_creates_no_duplicates(seeded):
     before = dump()
-    counts = Document.objects.count(), Participation.objects.count(), Citation.objects.count()
+    counts = (
+        Document.objects.count(),
+        Participation.objects.count(),
+        Citation.objects.count(),
+    )
     call_command("loaddata", "astana-2023", verbosity=0)
-    assert (Document.objects.count(), Participation.objects.count(), Citation.objects.count()) == counts
+    assert (
+        Document.objects.count(),
+        Participation.objects.count(),
+        Citation.objects.count(),
+    ) == counts
     # Reloading is an update from the sources: only the timestamps move.
     assert without_timestamps(dump()) == without_timestamps(before)
 

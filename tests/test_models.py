@@ -60,7 +60,9 @@ def test_in_force_on_excludes_the_suspension_period(reversed_document):
 def test_stored_status_follows_events_as_they_are_added_and_removed(reversed_document):
     reversed_document.refresh_from_db()
     assert reversed_document.status == Status.IN_FORCE
-    ended = EventFactory(document=reversed_document, kind=Kind.TERMINATED, occurred_on=D(2024, 2, 1))
+    ended = EventFactory(
+        document=reversed_document, kind=Kind.TERMINATED, occurred_on=D(2024, 2, 1)
+    )
     reversed_document.refresh_from_db()
     assert reversed_document.status == Status.TERMINATED
     ended.delete()
@@ -71,7 +73,12 @@ def test_stored_status_follows_events_as_they_are_added_and_removed(reversed_doc
 def test_ratification_by_one_party_does_not_change_the_status():
     doc = DocumentFactory()
     EventFactory(document=doc, kind=Kind.SIGNED, occurred_on=D(2020, 1, 1))
-    EventFactory(document=doc, kind=Kind.RATIFIED, occurred_on=D(2020, 2, 1), party=PartyFactory())
+    EventFactory(
+        document=doc,
+        kind=Kind.RATIFIED,
+        occurred_on=D(2020, 2, 1),
+        party=PartyFactory(),
+    )
     doc.refresh_from_db()
     assert doc.status == Status.SIGNED == doc.status_on(D(2020, 3, 1))
 

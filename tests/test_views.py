@@ -47,10 +47,18 @@ def test_english_page_shows_english_titles_and_marks_fallbacks(client, seeded):
 
 def test_detail_page_shows_parties_events_sources_and_unknowns(client, seeded):
     page = html(client.get("/ru/documents/astana-2023-tpp-memorandum/"))
-    for text in ["Н. Г. Шульгинов", "Министерство энергетики Республики Казахстан", "2023-11-09",
-                 "bizmedia.kz", "Кокшетау", "неизвестно"]:
+    for text in [
+        "Н. Г. Шульгинов",
+        "Министерство энергетики Республики Казахстан",
+        "2023-11-09",
+        "bizmedia.kz",
+        "Кокшетау",
+        "неизвестно",
+    ]:
         assert text in page
-    assert "Inter RAO-Export" in html(client.get("/en/documents/tpp-construction-agreement-2024-04-17/"))
+    assert "Inter RAO-Export" in html(
+        client.get("/en/documents/tpp-construction-agreement-2024-04-17/")
+    )
 
 
 def test_disputed_facts_show_both_claims_with_their_sources(client, seeded):
@@ -67,16 +75,32 @@ def test_astana_occasion_page_lists_the_seven_documents(client, seeded):
 
 @pytest.mark.parametrize(
     "url",
-    ["/ru/parties/", "/ru/parties/russia/", "/en/sectors/", "/en/sectors/energy/",
-     "/en/occasions/", "/ru/about/", "/en/about/"],
+    [
+        "/ru/parties/",
+        "/ru/parties/russia/",
+        "/en/sectors/",
+        "/en/sectors/energy/",
+        "/en/occasions/",
+        "/ru/about/",
+        "/en/about/",
+    ],
 )
 def test_other_pages_render(client, seeded, url):
     assert client.get(url).status_code == 200
 
 
 @pytest.mark.parametrize(
-    "query", ["sector=unknown-sector", "page=abc", "year=20x3", "signed_after=2023-02-30",
-              "ordering=price", "kind=poem", "page=-1", "in_force_on=x"],
+    "query",
+    [
+        "sector=unknown-sector",
+        "page=abc",
+        "year=20x3",
+        "signed_after=2023-02-30",
+        "ordering=price",
+        "kind=poem",
+        "page=-1",
+        "in_force_on=x",
+    ],
 )
 def test_bad_query_values_give_a_friendly_400(client, seeded, query):
     response = client.get(f"/en/documents/?{query}")
@@ -95,7 +119,11 @@ def test_csv_download_holds_the_whole_filtered_set_not_one_page(client):
     documents_with_relations(30, sector=sector)
     DocumentFactory()  # not in the sector
     response = client.get("/en/documents/export.csv", {"sector": "energy"})
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))
+        )
+    )
     assert len(rows) == 30
     assert client.get("/en/documents/export.csv", {"sector": "nope"}).status_code == 400
     assert client.get("/en/documents/export.xml").status_code == 400
@@ -114,8 +142,14 @@ def count_queries(client, url):
 
 
 @pytest.mark.parametrize(
-    "url", ["/en/documents/", "/en/documents/?sector=energy&q=agreement",
-            "/en/sectors/energy/", "/en/parties/", "/en/occasions/"]
+    "url",
+    [
+        "/en/documents/",
+        "/en/documents/?sector=energy&q=agreement",
+        "/en/sectors/energy/",
+        "/en/parties/",
+        "/en/occasions/",
+    ],
 )
 def test_query_count_does_not_grow_with_the_number_of_documents(client, url):
     sector = SectorFactory(slug="energy")
@@ -147,7 +181,10 @@ def test_pages_carry_title_description_canonical_and_alternates(client, seeded):
     page = html(client.get("/en/documents/astana-2023-tpp-memorandum/"))
     assert "<title>Memorandum on the construction" in page
     assert '<meta name="description"' in page
-    assert '<link rel="canonical" href="http://testserver/en/documents/astana-2023-tpp-memorandum/">' in page
+    assert (
+        '<link rel="canonical" href="http://testserver/en/documents/astana-2023-tpp-memorandum/">'
+        in page
+    )
     assert 'hreflang="ru" href="/ru/documents/astana-2023-tpp-memorandum/"' in page
 
 

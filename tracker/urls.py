@@ -11,4 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
 ]
-urlpatterns += i18n_patterns(path("", include("agreements.urls")), prefix_default_language=True)
+urlpatterns += i18n_patterns(
+    path("", include("agreements.urls")), prefix_default_language=True
+)

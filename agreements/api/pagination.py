@@ -21,5 +21,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param, "1")
         if raw != "last" and not raw.isdigit():
-            raise ValidationError({"page": "Must be a page number (1, 2, …) or 'last'."})
+            raise ValidationError(
+                {"page": "Must be a page number (1, 2, …) or 'last'."}
+            )
         return super().paginate_queryset(queryset, request, view)

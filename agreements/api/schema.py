@@ -18,9 +18,13 @@ class AutoSchema(openapi.AutoSchema):
             return responses
         codes = ["400", "401", "403", "404", "406", "429"]
         if self.method in ("PUT", "PATCH", "DELETE"):
-            codes.append("412")
+            codes += ["412", "428"]
         for code in codes:
-            responses.setdefault(code, self._get_response_for_code(ErrorSerializer, code))
+            responses.setdefault(
+                code, self._get_response_for_code(ErrorSerializer, code)
+            )
         if self.method == "GET":
-            responses.setdefault("304", {"description": "Not modified (If-None-Match)."})
+            responses.setdefault(
+                "304", {"description": "Not modified (If-None-Match)."}
+            )
         return responses

@@ -42,8 +42,15 @@ class PartySerializer(HtmlUrlMixin, serializers.ModelSerializer):
     class Meta:
         model = Party
         fields = [
-            "slug", "name_ru", "name_en", "kind", "country", "parent",
-            "url", "created_at", "updated_at",
+            "slug",
+            "name_ru",
+            "name_en",
+            "kind",
+            "country",
+            "parent",
+            "url",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -57,9 +64,19 @@ class OccasionSerializer(HtmlUrlMixin, serializers.ModelSerializer):
     class Meta:
         model = Occasion
         fields = [
-            "slug", "name_ru", "name_en", "kind", "started_on", "ended_on",
-            "place_ru", "place_en", "summary_ru", "summary_en",
-            "url", "created_at", "updated_at",
+            "slug",
+            "name_ru",
+            "name_en",
+            "kind",
+            "started_on",
+            "ended_on",
+            "place_ru",
+            "place_en",
+            "summary_ru",
+            "summary_en",
+            "url",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -67,9 +84,16 @@ class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = [
-            "slug", "title", "publisher", "url", "language",
-            "published_on", "published_precision", "accessed_on",
-            "created_at", "updated_at",
+            "slug",
+            "title",
+            "publisher",
+            "url",
+            "language",
+            "published_on",
+            "published_precision",
+            "accessed_on",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -108,7 +132,10 @@ class RelationSerializer(serializers.Serializer):
 
 class DocumentSerializer(HtmlUrlMixin, serializers.ModelSerializer):
     occasion = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Occasion.objects.all(), allow_null=True, required=False
+        slug_field="slug",
+        queryset=Occasion.objects.all(),
+        allow_null=True,
+        required=False,
     )
     sectors = serializers.SlugRelatedField(
         slug_field="slug", queryset=Sector.objects.all(), many=True, required=False
@@ -123,12 +150,36 @@ class DocumentSerializer(HtmlUrlMixin, serializers.ModelSerializer):
     class Meta:
         model = Document
         fields = [
-            "slug", "title_ru", "title_en", "title_status", "kind", "legal_level",
-            "status", "signed_on", "signed_precision", "place_ru", "place_en",
-            "occasion", "occasion_detail", "sectors", "summary_ru", "summary_en",
-            "term_years", "valid_until", "value_amount", "value_currency",
-            "full_text_url", "participations", "events", "relations", "citations",
-            "disputed_fields", "version", "url", "created_at", "updated_at",
+            "slug",
+            "title_ru",
+            "title_en",
+            "title_status",
+            "kind",
+            "legal_level",
+            "status",
+            "signed_on",
+            "signed_precision",
+            "place_ru",
+            "place_en",
+            "occasion",
+            "occasion_detail",
+            "sectors",
+            "summary_ru",
+            "summary_en",
+            "term_years",
+            "valid_until",
+            "value_amount",
+            "value_currency",
+            "full_text_url",
+            "participations",
+            "events",
+            "relations",
+            "citations",
+            "disputed_fields",
+            "version",
+            "url",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["status", "version", "created_at", "updated_at"]
 
@@ -154,4 +205,3 @@ class DocumentSerializer(HtmlUrlMixin, serializers.ModelSerializer):
                     setattr(instance, field, getattr(self.instance, field))
         instance.clean()
         return attrs
-

@@ -7,14 +7,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from ..export import export_response
 from ..filters import DocumentFilter
-from ..models import Document, Occasion, Party, Sector, Source
+from ..models import Document, Occasion, Party, Sector, Source, StaleVersion
 from . import serializers
+
 
 class CSVRenderer(BaseRenderer):
     """Lets `?format=csv` reach the export, which streams its own body."""
@@ -28,6 +29,25 @@ class CSVRenderer(BaseRenderer):
 
 def _etag(*parts):
     return quote_etag(hashlib.sha256(repr(parts).encode()).hexdigest()[:32])
+
+
+def object_etag(obj):
+    """Changes whenever the record or (via updated_at) its nested rows change."""
+    return _etag(obj.pk, getattr(obj, "version", None), obj.updated_at)
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = (
+        "The record changed since you read it. GET it again and re-apply your change."
+    )
+    default_code = "precondition_failed"
+
+
+class PreconditionRequired(APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = "Send If-Match with the ETag from your last GET of this record."
+    default_code = "precondition_required"
 
 
 class ConditionalMixin:
@@ -47,17 +67,63 @@ class ConditionalMixin:
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         state = queryset.aggregate(last=Max("updated_at"), n=Count("pk"))
-        etag = _etag(state["last"], state["n"], request.get_full_path(), request.user.pk)
+        etag = _etag(
+            state["last"], state["n"], request.get_full_path(), request.user.pk
+        )
         return self._conditional(
-            request, etag, state["last"], lambda: super(ConditionalMixin, self).list(request, *args, **kwargs)
+            request,
+            etag,
+            state["last"],
+            lambda: super(ConditionalMixin, self).list(request, *args, **kwargs),
         )
 
     def retrieve(self, request, *args, **kwargs):
         obj = self.get_object()
-        etag = _etag(obj.pk, obj.updated_at, request.accepted_renderer.format)
         return self._conditional(
-            request, etag, obj.updated_at, lambda: Response(self.get_serializer(obj).data)
+            request,
+            object_etag(obj),
+            obj.updated_at,
+            lambda: Response(self.get_serializer(obj).data),
         )
+
+    # Writes: If-Match must name the current ETag; without it, only where optional.
+    if_match_required = False
+
+    def check_if_match(self, obj):
+        header = self.request.headers.get("If-Match")
+        if header is None:
+            if self.if_match_required:
+                raise PreconditionRequired()
+            return
+        if header.strip() != "*" and object_etag(obj) not in [
+            t.strip() for t in header.split(",")
+        ]:
+            raise PreconditionFailed()
+
+    def perform_update(self, serializer):
+        self.check_if_match(serializer.instance)
+        try:
+            self._written = serializer.save()
+        except StaleVersion as exc:  # a concurrent write won the race
+            raise PreconditionFailed() from exc
+
+    def perform_destroy(self, instance):
+        self.check_if_match(instance)
+        instance.delete()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("PUT", "PATCH", "POST") and response.status_code in (
+            200,
+            201,
+        ):
+            obj = getattr(self, "_written", None)
+            if obj is not None:
+                response["ETag"] = object_etag(obj)
+        return response
+
+    def perform_create(self, serializer):
+        self._written = serializer.save()
 
 
 @extend_schema_view(
@@ -88,6 +154,7 @@ class DocumentViewSet(RecordViewSet):
     queryset = Document.objects.all()
     serializer_class = serializers.DocumentSerializer
     filterset_class = DocumentFilter
+    if_match_required = True
 
     def get_queryset(self):
         return Document.objects.with_details().order_by("-signed_on", "slug")
@@ -105,7 +172,10 @@ class DocumentViewSet(RecordViewSet):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "format", OpenApiTypes.STR, enum=["csv", "json"], description="csv (default) or json"
+                "format",
+                OpenApiTypes.STR,
+                enum=["csv", "json"],
+                description="csv (default) or json",
             )
         ],
         responses={

@@ -23,7 +23,10 @@ def test_search_for_kokshetau_finds_the_power_plant_memorandum(page, site):
     page.get_by_role("button", name="Найти").click()
     page.wait_for_url("**q=*")
     results = page.locator("table.documents")
-    assert results.get_by_role("link", name="Меморандум о взаимопонимании между").count() == 1
+    assert (
+        results.get_by_role("link", name="Меморандум о взаимопонимании между").count()
+        == 1
+    )
     assert result_count(page) == 2
     assert page.console_errors == []
 
@@ -77,7 +80,11 @@ def test_keyboard_alone_reaches_the_search_box_and_the_results(page, site):
     focused = []
     for _ in range(15):
         page.keyboard.press("Tab")
-        focused.append(page.evaluate("document.activeElement.id || document.activeElement.getAttribute('href') || ''"))
+        focused.append(
+            page.evaluate(
+                "document.activeElement.id || document.activeElement.getAttribute('href') || ''"
+            )
+        )
     assert "q" in focused
     page.locator("#q").focus()
     page.keyboard.type("Kokshetau")
@@ -98,8 +105,14 @@ def test_keyboard_alone_reaches_the_search_box_and_the_results(page, site):
 
 
 def test_pages_have_no_console_errors(page, site):
-    for path in ["/en/documents/", f"/ru/occasions/{ASTANA}/", "/en/parties/russia/",
-                 "/en/sectors/", "/ru/about/", "/api/docs/"]:
+    for path in [
+        "/en/documents/",
+        f"/ru/occasions/{ASTANA}/",
+        "/en/parties/russia/",
+        "/en/sectors/",
+        "/ru/about/",
+        "/api/docs/",
+    ]:
         page.goto(site + path)
     assert page.console_errors == []
 
@@ -108,13 +121,20 @@ def test_phone_width_has_no_horizontal_page_scroll(browser, site):
     context = browser.new_context(viewport={"width": 375, "height": 800})
     page = context.new_page()
     page.goto(f"{site}/en/documents/astana-2023-tpp-memorandum/")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= window.innerWidth + 1"
+    )
     context.close()
 
 
 @pytest.mark.parametrize(
-    "path", ["/en/documents/", "/ru/documents/astana-2023-tpp-memorandum/",
-             f"/ru/occasions/{ASTANA}/", "/en/documents/?q=zzzz"]
+    "path",
+    [
+        "/en/documents/",
+        "/ru/documents/astana-2023-tpp-memorandum/",
+        f"/ru/occasions/{ASTANA}/",
+        "/en/documents/?q=zzzz",
+    ],
 )
 def test_axe_finds_no_serious_accessibility_violations(axe_page, site, path):
     axe_page.goto(site + path)

@@ -6,6 +6,7 @@ The columns are also what `import_documents` reads, so an export imports back.
 import csv
 import json
 
+from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 
 COLUMNS = [
@@ -23,6 +24,7 @@ COLUMNS = [
     "occasion",
     "sectors",
     "parties",
+    "events",
     "summary_ru",
     "summary_en",
     "term_years",
@@ -37,7 +39,9 @@ CHUNK = 500
 
 
 def document_row(doc):
-    """One flat row; sectors and parties ("slug:role") joined by "; "."""
+    """One flat row; sectors, parties ("slug:role") and events ("kind:date[:party]")
+    joined by "; ". Signatories, citations and relations are in the API and in
+    dumpdata backups, not in this flat file."""
     return {
         "slug": doc.slug,
         "title_ru": doc.title_ru,
@@ -55,6 +59,14 @@ def document_row(doc):
         "parties": LIST_SEPARATOR.join(
             f"{p.party.slug}:{p.role}" for p in doc.participations.all()
         ),
+        "events": LIST_SEPARATOR.join(
+            ":".join(
+                filter(
+                    None, [e.kind, e.occurred_on.isoformat(), e.party and e.party.slug]
+                )
+            )
+            for e in doc.events.all()
+        ),
         "summary_ru": doc.summary_ru,
         "summary_en": doc.summary_en,
         "term_years": "" if doc.term_years is None else str(doc.term_years),
@@ -68,7 +80,12 @@ def document_row(doc):
 
 def document_rows(queryset):
     """Rows of the whole queryset, a chunk of documents in memory at a time."""
-    for doc in queryset.with_related().iterator(chunk_size=CHUNK):
+    from .models import LifecycleEvent
+
+    events = Prefetch("events", queryset=LifecycleEvent.objects.select_related("party"))
+    for doc in (
+        queryset.with_related().prefetch_related(events).iterator(chunk_size=CHUNK)
+    ):
         yield document_row(doc)
 
 

@@ -1,0 +1,245 @@
+"""All-or-nothing import of documents from the export's CSV or JSON columns."""
+
+import csv
+import datetime
+import io
+import json
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+
+from .export import COLUMNS, LIST_SEPARATOR
+from .models import Document, LifecycleEvent, Occasion, Participation, Party, Sector
+
+REQUIRED = {"slug", "kind"}
+DERIVED = {"status", "updated_at"}  # read back, never written from the file
+FIELDS = [
+    c
+    for c in COLUMNS
+    if c not in {"occasion", "sectors", "parties", "events", *DERIVED}
+]
+
+
+class RowForm(forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = FIELDS
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list = field(default_factory=list)
+
+
+@dataclass
+class ParsedRow:
+    where: str
+    form: RowForm
+    occasion: Occasion | None
+    sectors: set
+    parties: dict  # {(party, role): None}, in the file's order
+    events: dict  # {(kind, date, party or None): None}, in the file's order
+    updated_at: datetime.datetime | None
+
+
+def read_rows(path):
+    """(where, row) pairs: 'line N' for CSV, 'item N' for JSON; ValueError if unreadable."""
+    with open(path, encoding="utf-8-sig") as handle:
+        text = handle.read()
+    if str(path).endswith(".json"):
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}: not valid JSON ({exc})") from exc
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise ValueError(f"{path}: expected a JSON list of objects")
+        return [(f"item {n}", item) for n, item in enumerate(items, 1)], set().union(
+            *items
+        )
+    reader = csv.DictReader(io.StringIO(text))
+    columns = set(reader.fieldnames or [])
+    rows = []
+    for row in reader:
+        if None in row:
+            raise ValueError(
+                f"{path}: line {reader.line_num} has more values than columns"
+            )
+        rows.append((f"line {reader.line_num}", row))
+    return rows, columns
+
+
+def _split(value):
+    return [
+        part.strip()
+        for part in (value or "").split(LIST_SEPARATOR.strip())
+        if part.strip()
+    ]
+
+
+class Lookups:
+    """Slugs of the referenced records, fetched once per import."""
+
+    def __init__(self):
+        self.sectors = {s.slug: s for s in Sector.objects.all()}
+        self.occasions = {o.slug: o for o in Occasion.objects.all()}
+        self.parties = {p.slug: p for p in Party.objects.all()}
+
+
+def parse_row(where, row, lookups):
+    problems = []
+    values = {name: str(row.get(name) or "").strip() for name in COLUMNS}
+    existing = Document.objects.filter(slug=values["slug"]).first()
+    data = {name: values[name] for name in FIELDS}
+    data["legal_level"] = data["legal_level"] or Document.Level.UNKNOWN
+    data["title_status"] = data["title_status"] or Document.TitleStatus.UNKNOWN
+    data["signed_precision"] = data["signed_precision"] or "day"
+    form = RowForm(data, instance=existing)
+    if not form.is_valid():
+        for name, messages in form.errors.items():
+            column = "" if name == "__all__" else f", column {name}"
+            problems += [f"{where}{column}: {m}" for m in messages]
+
+    occasion = None
+    if values["occasion"]:
+        occasion = lookups.occasions.get(values["occasion"])
+        if occasion is None:
+            problems.append(
+                f"{where}, column occasion: no occasion «{values['occasion']}»"
+            )
+    sectors = set()
+    for slug in _split(values["sectors"]):
+        if slug in lookups.sectors:
+            sectors.add(lookups.sectors[slug])
+        else:
+            problems.append(f"{where}, column sectors: no sector «{slug}»")
+    parties = {}
+    for item in _split(values["parties"]):
+        slug, _, role = item.partition(":")
+        role = role or Participation.Role.PARTY
+        if slug not in lookups.parties:
+            problems.append(f"{where}, column parties: no party «{slug}»")
+        elif role not in Participation.Role.values:
+            problems.append(
+                f"{where}, column parties: unknown role «{role}» for {slug}"
+            )
+        else:
+            parties[(lookups.parties[slug], role)] = None
+    events = {}
+    for item in _split(values["events"]):
+        kind, _, rest = item.partition(":")
+        day, _, party_slug = rest.partition(":")
+        try:
+            date = datetime.date.fromisoformat(day)
+        except ValueError:
+            problems.append(
+                f"{where}, column events: «{item}» needs kind:YYYY-MM-DD[:party]"
+            )
+            continue
+        if kind not in LifecycleEvent.Kind.values:
+            problems.append(f"{where}, column events: unknown event «{kind}»")
+        elif party_slug and party_slug not in lookups.parties:
+            problems.append(f"{where}, column events: no party «{party_slug}»")
+        else:
+            events[(kind, date, lookups.parties.get(party_slug))] = None
+    updated_at = parse_datetime(values["updated_at"]) if values["updated_at"] else None
+    if values["updated_at"] and updated_at is None:
+        problems.append(f"{where}, column updated_at: not an ISO date-time")
+    parsed = ParsedRow(where, form, occasion, sectors, parties, events, updated_at)
+    return parsed, problems
+
+
+def _unchanged(doc, row):
+    return (
+        not row.form.has_changed()
+        and doc.occasion_id == (row.occasion.pk if row.occasion else None)
+        and set(doc.sectors.all()) == row.sectors
+        and {(p.party, p.role) for p in doc.participations.all()} == set(row.parties)
+        and {(e.kind, e.occurred_on, e.party) for e in doc.events.all()}
+        == set(row.events)
+    )
+
+
+def _write(row, user):
+    doc = row.form.save(commit=False)
+    doc.occasion = row.occasion
+    doc._history_user = user
+    doc.save()
+    doc.sectors.set(row.sectors)
+    keep = {(p.party, p.role): p for p in doc.participations.all()}
+    for key, participation in keep.items():
+        if key not in row.parties:
+            participation.delete()
+    for position, (party, role) in enumerate(row.parties, 1):
+        if (party, role) not in keep:
+            Participation.objects.create(
+                document=doc, party=party, role=role, position=position
+            )
+    current = {(e.kind, e.occurred_on, e.party): e for e in doc.events.all()}
+    for key, event in current.items():
+        if key not in row.events:
+            event.delete()
+    for kind, date, party in row.events:
+        if (kind, date, party) not in current:
+            LifecycleEvent.objects.create(
+                document=doc, kind=kind, occurred_on=date, party=party
+            )
+    return doc
+
+
+def document_import(path, user=None, dry_run=False, progress=None):
+    """Validate every row, then write all of them in one transaction, or nothing."""
+    result = ImportResult()
+    try:
+        rows, columns = read_rows(path)
+    except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
+        result.errors.append(str(exc))
+        return result
+    missing = REQUIRED - columns
+    unknown = columns - set(COLUMNS)
+    if missing or unknown:
+        if missing:
+            result.errors.append(
+                f"{path}: missing columns: {', '.join(sorted(missing))}"
+            )
+        if unknown:
+            result.errors.append(
+                f"{path}: unknown columns: {', '.join(sorted(unknown))}"
+            )
+        return result
+
+    lookups, parsed, seen = Lookups(), [], {}
+    for n, (where, row) in enumerate(rows, 1):
+        item, problems = parse_row(where, row, lookups)
+        slug = item.form.data.get("slug")
+        if slug in seen:
+            problems.append(f"{where}: slug «{slug}» already used at {seen[slug]}")
+        seen[slug] = where
+        result.errors += problems
+        parsed.append(item)
+        if progress:
+            progress("validated", n, len(rows))
+    if result.errors:
+        return result
+
+    with transaction.atomic():
+        for n, row in enumerate(parsed, 1):
+            doc = row.form.instance
+            if doc.pk and _unchanged(doc, row):
+                result.unchanged += 1
+            else:
+                created = doc.pk is None
+                doc = _write(row, user)
+                if created and row.updated_at:
+                    Document.objects.filter(pk=doc.pk).update(updated_at=row.updated_at)
+                result.created += created
+                result.updated += not created
+            if progress:
+                progress("written", n, len(parsed))
+        if dry_run:
+            transaction.set_rollback(True)
+    return result

@@ -1,0 +1,177 @@
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from rest_framework.test import APIClient
+
+from agreements.export import COLUMNS
+from agreements.models import Document, LifecycleEvent, Participation
+
+pytestmark = pytest.mark.django_db
+
+
+def export(fmt="csv"):
+    response = APIClient().get(f"/api/v1/documents/export/?format={fmt}")
+    return b"".join(response.streaming_content)
+
+
+def run_import(path, *args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_documents", str(path), *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def write_csv(path, rows):
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def row(**values):
+    base = {c: "" for c in COLUMNS}
+    base.update(
+        slug="imported-doc",
+        kind="agreement",
+        title_en="Imported",
+        signed_on="2024-02-01",
+    )
+    base.update(values)
+    return base
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_export_import_into_an_empty_database_export_is_identical(
+    seeded, tmp_path, fmt
+):
+    first = export(fmt)
+    path = tmp_path / f"documents.{fmt}"
+    path.write_bytes(first)
+    Document.objects.all().delete()
+    out, _ = run_import(path)
+    assert "created 12" in out
+    assert export(fmt) == first
+
+
+def test_importing_twice_changes_nothing(seeded, tmp_path):
+    path = tmp_path / "documents.csv"
+    path.write_bytes(export())
+    history = Document.history.count()
+    out, _ = run_import(path)
+    assert "created 0, updated 0, unchanged 12" in out
+    assert Document.history.count() == history
+
+
+def test_dry_run_writes_nothing(seeded, tmp_path):
+    path = write_csv(
+        tmp_path / "new.csv", [row(parties="russia:party", events="signed:2024-02-01")]
+    )
+    out, _ = run_import(path, "--dry-run")
+    assert "would have created 1" in out
+    assert not Document.objects.filter(slug="imported-doc").exists()
+
+
+def test_a_valid_row_creates_the_document_with_parties_events_and_derived_status(
+    seeded, tmp_path
+):
+    path = write_csv(
+        tmp_path / "new.csv",
+        [
+            row(
+                parties="russia:party; kazakhstan:party",
+                sectors="energy",
+                events="signed:2024-02-01; entered_into_force:2024-03-01",
+                occasion="kostanay-forum-2023",
+            )
+        ],
+    )
+    run_import(path)
+    doc = Document.objects.get(slug="imported-doc")
+    assert doc.status == "in_force"
+    assert {p.party.slug for p in doc.participations.all()} == {"russia", "kazakhstan"}
+    assert list(doc.sectors.values_list("slug", flat=True)) == ["energy"]
+
+
+def test_a_broken_row_in_the_middle_writes_nothing_and_names_its_line(seeded, tmp_path):
+    rows = [row(slug=f"doc-{n}") for n in range(5)]
+    rows[2] = row(slug="doc-2", kind="poem")
+    path = write_csv(tmp_path / "broken.csv", rows)
+    with pytest.raises(CommandError, match="nothing was written"):
+        run_import(path)
+    assert not Document.objects.filter(slug__startswith="doc-").exists()
+
+
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"value_amount": "-5", "value_currency": "USD"}, "column value_amount"),
+        ({"value_amount": "5", "value_currency": "usd"}, "column value_currency"),
+        ({"valid_until": "2020-01-01"}, "column valid_until"),
+        ({"signed_on": "2024-02-30"}, "column signed_on"),
+        ({"sectors": "astrology"}, "no sector «astrology»"),
+        ({"parties": "atlantis:party"}, "no party «atlantis»"),
+        ({"parties": "russia:king"}, "unknown role «king»"),
+        ({"events": "signed:tomorrow"}, "needs kind:YYYY-MM-DD"),
+        ({"occasion": "moon-landing"}, "no occasion «moon-landing»"),
+        ({"slug": "not a slug!"}, "column slug"),
+    ],
+)
+def test_every_refused_value_is_reported_with_line_and_column(
+    seeded, tmp_path, values, message
+):
+    path = write_csv(tmp_path / "bad.csv", [row(slug="fine-doc"), row(**values)])
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_documents", str(path), stderr=err, stdout=io.StringIO())
+    assert "line 3" in err.getvalue() and message in err.getvalue()
+    assert not Document.objects.filter(slug="fine-doc").exists()
+
+
+def test_a_duplicate_slug_in_the_file_is_refused(seeded, tmp_path):
+    path = write_csv(tmp_path / "dup.csv", [row(), row()])
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_documents", str(path), stderr=err, stdout=io.StringIO())
+    assert "already used at line 2" in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("not,the,right,columns\n1,2,3,4\n", "missing columns"),
+        ("[1, 2", "not valid JSON"),
+    ],
+)
+def test_unreadable_files_are_refused_with_a_reason(db, tmp_path, content, message):
+    path = tmp_path / ("bad.json" if content.startswith("[") else "bad.csv")
+    path.write_text(content)
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_documents", str(path), stderr=err, stdout=io.StringIO())
+    assert message in err.getvalue()
+
+
+def test_import_is_recorded_in_history_with_the_user(seeded, tmp_path, analyst):
+    path = write_csv(tmp_path / "new.csv", [row()])
+    run_import(path, "--user", "analyst")
+    assert (
+        Document.objects.get(slug="imported-doc").history.first().history_user
+        == analyst
+    )
+
+
+def test_removing_a_party_or_event_from_the_file_removes_it(seeded, tmp_path):
+    path = write_csv(
+        tmp_path / "a.csv",
+        [row(parties="russia:party; kazakhstan:party", events="signed:2024-02-01")],
+    )
+    run_import(path)
+    write_csv(path, [row(parties="russia:party", events="")])
+    out, _ = run_import(path)
+    assert "updated 1" in out
+    doc = Document.objects.get(slug="imported-doc")
+    assert Participation.objects.filter(document=doc).count() == 1
+    assert not LifecycleEvent.objects.filter(document=doc).exists()
+    assert doc.status == "unknown"

@@ -1,7 +1,7 @@
 from typing import NamedTuple
 
+import pycountry
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -20,10 +20,22 @@ class URLField(models.URLField):
         return super().formfield(**{"assume_scheme": "https", **kwargs})
 
 
-COUNTRY_CODE = RegexValidator(
-    r"^[A-Z]{2}$", _("Use an ISO 3166-1 alpha-2 code, e.g. RU.")
-)
-CURRENCY_CODE = RegexValidator(r"^[A-Z]{3}$", _("Use an ISO 4217 code, e.g. USD."))
+def validate_country(code):
+    """An assigned ISO 3166-1 alpha-2 code; the database checks only its shape."""
+    if not (code.isupper() and pycountry.countries.get(alpha_2=code)):
+        raise ValidationError(
+            _("«%(code)s» is not an ISO 3166-1 alpha-2 country code, e.g. RU."),
+            params={"code": code},
+        )
+
+
+def validate_currency(code):
+    """An ISO 4217 currency code; the database checks only its shape."""
+    if not (code.isupper() and pycountry.currencies.get(alpha_3=code)):
+        raise ValidationError(
+            _("«%(code)s» is not an ISO 4217 currency code, e.g. USD."),
+            params={"code": code},
+        )
 
 
 def format_partial_date(day, precision):
@@ -158,7 +170,7 @@ class Party(SlugKeyed, Bilingual, Timestamped):
         _("country"),
         max_length=2,
         blank=True,
-        validators=[COUNTRY_CODE],
+        validators=[validate_country],
         help_text=_(
             "ISO 3166-1 alpha-2 code (RU, KZ); empty for international bodies."
         ),
@@ -358,7 +370,7 @@ class Document(SlugKeyed, Bilingual, Timestamped):
         help_text=_("Empty when unknown or when sources disagree (see citations)."),
     )
     value_currency = models.CharField(
-        _("currency"), max_length=3, blank=True, validators=[CURRENCY_CODE]
+        _("currency"), max_length=3, blank=True, validators=[validate_currency]
     )
     full_text_url = URLField(_("full text"), max_length=500, blank=True)
     sectors = models.ManyToManyField(

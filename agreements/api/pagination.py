@@ -18,9 +18,19 @@ class PageNumberPagination(pagination.PageNumberPagination):
             )
         return int(raw)
 
+    def get_schema_operation_parameters(self, view):
+        page, size = super().get_schema_operation_parameters(view)
+        page["schema"] = {"type": "integer", "minimum": 1}
+        size["schema"] = {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": self.max_page_size,
+        }
+        return [page, size]
+
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param, "1")
-        if raw != "last" and not raw.isdigit():
+        if raw != "last" and not (raw.isdigit() and int(raw) >= 1):
             raise ValidationError(
                 {"page": "Must be a page number (1, 2, …) or 'last'."}
             )

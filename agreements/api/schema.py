@@ -12,6 +12,11 @@ class ErrorSerializer(serializers.Serializer):
 class AutoSchema(openapi.AutoSchema):
     """Documents the error responses every endpoint can give."""
 
+    def get_auth(self):
+        # Reads are public: invalid credentials are simply ignored there, so
+        # only writes declare (and enforce) authentication.
+        return [] if self.method == "GET" else super().get_auth()
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
@@ -28,3 +33,14 @@ class AutoSchema(openapi.AutoSchema):
                 "304", {"description": "Not modified (If-None-Match)."}
             )
         return responses
+
+
+def allow_empty_query_values(result, generator, request, public):
+    """Postprocessing hook: an empty filter (`?sector=`) means "no filter", as in
+    HTML forms; say so in the schema rather than refuse it."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
+    return result

@@ -106,7 +106,9 @@ class ParticipationSerializer(serializers.ModelSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    party = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = LifecycleEvent
@@ -140,7 +142,9 @@ class DocumentSerializer(HtmlUrlMixin, serializers.ModelSerializer):
     sectors = serializers.SlugRelatedField(
         slug_field="slug", queryset=Sector.objects.all(), many=True, required=False
     )
-    occasion_detail = OccasionRefSerializer(source="occasion", read_only=True)
+    occasion_detail = OccasionRefSerializer(
+        source="occasion", read_only=True, allow_null=True
+    )
     participations = ParticipationSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
     citations = CitationSerializer(many=True, read_only=True)

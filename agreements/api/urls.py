@@ -1,6 +1,8 @@
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.urls import include, path
+from django.utils import translation
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -12,6 +14,16 @@ from . import views
 
 app_name = "api"
 
+
+class EnglishSchemaView(SpectacularAPIView):
+    """The schema in English whatever the client's language, like the API itself."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        with translation.override("en"):
+            return super().get(request, *args, **kwargs)
+
+
 router = DefaultRouter()
 router.register("documents", views.DocumentViewSet)
 router.register("parties", views.PartyViewSet)
@@ -21,7 +33,7 @@ router.register("sources", views.SourceViewSet)
 
 urlpatterns = [
     path("v1/", include(router.urls)),
-    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    path("schema/", EnglishSchemaView.as_view(api_version="v1"), name="schema"),
     # Swagger UI and Redoc set inline styles (never inline scripts): allow only that.
     path(
         "docs/",

@@ -4,14 +4,20 @@ from django.db.models import Count, Max
 from django.utils import translation
 from django.utils.http import http_date, quote_etag
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import serializers as drf_serializers
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, MethodNotAllowed, ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from ..export import export_response
+from ..export import COLUMNS, export_response
 from ..filters import DocumentFilter
 from ..models import Document, Occasion, Party, Sector, Source, StaleVersion
 from . import serializers
@@ -133,10 +139,12 @@ class ConditionalMixin:
 )
 class RecordViewSet(ConditionalMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
-    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    lookup_value_regex = "[^/]+"  # anything; unknown slugs get DRF's JSON 404
 
     def initial(self, request, *args, **kwargs):
         translation.activate("en")  # one stable language for machine clients
+        if not hasattr(self, request.method.lower()):  # 405 before any 401/403
+            raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -180,7 +188,11 @@ class DocumentViewSet(RecordViewSet):
         ],
         responses={
             (200, "text/csv"): OpenApiTypes.STR,
-            (200, "application/json"): OpenApiTypes.STR,
+            (200, "application/json"): inline_serializer(
+                "ExportRow",
+                {column: drf_serializers.CharField() for column in COLUMNS},
+                many=True,
+            ),
         },
     )
     @action(

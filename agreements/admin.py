@@ -35,6 +35,14 @@ class NormalizedSearchMixin:
 
 class RecordAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
     readonly_fields = ["created_at", "updated_at"]
+    history_list_display = ["changed_fields"]
+
+    @admin.display(description=_("changed fields"))
+    def changed_fields(self, record):
+        previous = record.prev_record
+        if previous is None:
+            return _("created")
+        return ", ".join(record.diff_against(previous).changed_fields) or "—"
 
 
 class SignedYearFilter(admin.SimpleListFilter):

@@ -6,6 +6,11 @@ import logging
 import re
 import uuid
 
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+
+logger = logging.getLogger("agreements.availability")
+
 _request_id = contextvars.ContextVar("request_id", default="-")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -23,6 +28,32 @@ class RequestIdMiddleware:
         finally:
             _request_id.reset(token)
         response["X-Request-ID"] = request.id
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A lost database connection is a 503 with Retry-After, not a 500.
+
+    Load balancers and clients then retry; CONN_HEALTH_CHECKS reconnects on the
+    next request once the database is back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("Database unavailable: %s", exception, extra={"status_code": 503})
+        response = HttpResponse(
+            "Service temporarily unavailable; please retry in a few seconds.\n",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "5"
         return response
 
 

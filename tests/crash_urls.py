@@ -1,5 +1,6 @@
-"""A URLconf with a view that fails, to see how a 500 is logged and shown."""
+"""A URLconf with views that fail, to see how failures are logged and shown."""
 
+from django.db import OperationalError
 from django.urls import path
 
 
@@ -7,4 +8,10 @@ def crash(request):
     raise RuntimeError("deliberate failure for the test")
 
 
-urlpatterns = [path("crash/", crash)]
+def database_down(request):
+    raise OperationalError(
+        "connection to server failed: the database system is starting up"
+    )
+
+
+urlpatterns = [path("crash/", crash), path("database-down/", database_down)]

@@ -100,7 +100,7 @@ def change_form_data(client, url):
                 data[form.add_prefix(name)] = getattr(value, "pk", value)
 
     add(page.context["adminform"].form)
-    for inline in page.context["inline_admin_formsets"]:
+    for inline in page.context.get("inline_admin_formsets", []):
         formset = inline.formset
         data.update(
             {
@@ -127,3 +127,28 @@ def test_analyst_edits_a_document_and_history_records_who(
     assert doc.history.first().history_user == analyst
     assert doc.participations.count() == 2
     assert doc.version == 2
+
+
+def test_analyst_sees_changed_fields_and_reverts_a_change(analyst_client, seeded):
+    doc = Document.objects.get(slug="astana-2023-tpp-memorandum")
+    url = reverse("admin:agreements_document_change", args=[doc.pk])
+    original = doc.title_en
+    data = change_form_data(analyst_client, url)
+    data["title_en"] = "A wrong title"
+    assert analyst_client.post(url, data).status_code == 302
+    history = analyst_client.get(
+        reverse("admin:agreements_document_history", args=[doc.pk]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "analyst" in history and "title_en" in history.lower().replace(" ", "_")
+
+    before = doc.history.order_by("history_date")[0]  # as loaded from the fixture
+    revert_url = reverse(
+        "admin:agreements_document_simple_history", args=[doc.pk, before.history_id]
+    )
+    form = change_form_data(analyst_client, revert_url)
+    assert form["title_en"] == original
+    assert analyst_client.post(revert_url, form).status_code == 302
+    doc.refresh_from_db()
+    assert doc.title_en == original
+    assert doc.history.first().history_user.username == "analyst"

@@ -200,3 +200,11 @@ def test_healthz_says_503_when_the_cache_is_unreachable(client, settings):
     assert response.json()["database"] == "ok" and response.json()["cache"].startswith(
         "error"
     )
+
+
+@pytest.mark.django_db
+def test_a_lost_database_connection_is_a_503_with_retry_after(settings, json_log):
+    settings.ROOT_URLCONF = "tests.crash_urls"
+    response = Client(raise_request_exception=False).get("/database-down/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "agreements.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"

@@ -591,6 +591,10 @@ class LifecycleEvent(Timestamped):
         ordering = ["occurred_on", "pk"]
         verbose_name = _("lifecycle event")
         verbose_name_plural = _("lifecycle events")
+        # The "status as of a date" subquery walks a document's events by date.
+        indexes = [
+            models.Index(fields=["document", "occurred_on"], name="event_document_date")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["document", "kind", "occurred_on", "party"],

@@ -1,7 +1,7 @@
 import re
 
 from django.db import models
-from django.db.models import Case, OuterRef, Prefetch, Subquery, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Subquery, Value, When
 
 
 def normalize(text):
@@ -77,6 +77,18 @@ class DocumentQuerySet(RecordQuerySet):
         )
 
     def in_force_on(self, day):
-        from .models import Status
+        """Documents in force on `day`; only those that ever came into force by
+        then need the (correlated) status computation."""
+        from .models import LifecycleEvent, Status
 
-        return self.with_status_on(day).filter(status_on_day=Status.IN_FORCE)
+        Kind = LifecycleEvent.Kind
+        came_into_force = LifecycleEvent.objects.filter(
+            document=OuterRef("pk"),
+            occurred_on__lte=day,
+            kind__in=[Kind.ENTERED_INTO_FORCE, Kind.RESUMED],
+        )
+        return (
+            self.filter(Exists(came_into_force))
+            .with_status_on(day)
+            .filter(status_on_day=Status.IN_FORCE)
+        )

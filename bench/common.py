@@ -71,7 +71,9 @@ def analyst_token(env):
 
 
 def start_server(env, port, workers=2, threads=4):
-    log = open(ROOT / "bench" / "results" / "server.log", "a")  # noqa: SIM115
+    log = open(
+        ROOT / "bench" / "results" / "server.log", "a"
+    )  # server's errors, not ours
     server = subprocess.Popen(
         [
             PYTHON,
@@ -91,6 +93,7 @@ def start_server(env, port, workers=2, threads=4):
         ],
         cwd=ROOT,
         env=env,
+        stderr=log,
     )
     for _ in range(100):
         try:

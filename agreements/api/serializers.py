@@ -1,3 +1,5 @@
+import copy
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -13,6 +15,22 @@ from ..models import (
 )
 
 
+class ModelValidationMixin:
+    """Run the model's own validation (fields, clean(), check constraints) so a
+    write the database would refuse is a 400 with a message, never an IntegrityError."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        instance = copy.copy(self.instance) if self.instance else model()
+        many = {f.name for f in model._meta.many_to_many}
+        for name, value in attrs.items():
+            if name not in many:
+                setattr(instance, name, value)
+        instance.full_clean(exclude=many, validate_unique=False)
+        return attrs
+
+
 class HtmlUrlMixin(serializers.Serializer):
     url = serializers.SerializerMethodField(help_text="The public HTML page.")
 
@@ -22,7 +40,7 @@ class HtmlUrlMixin(serializers.Serializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class SectorSerializer(HtmlUrlMixin, serializers.ModelSerializer):
+class SectorSerializer(ModelValidationMixin, HtmlUrlMixin, serializers.ModelSerializer):
     class Meta:
         model = Sector
         fields = ["slug", "name_ru", "name_en", "url", "created_at", "updated_at"]
@@ -34,7 +52,7 @@ class PartyRefSerializer(serializers.ModelSerializer):
         fields = ["slug", "name_ru", "name_en", "kind", "country"]
 
 
-class PartySerializer(HtmlUrlMixin, serializers.ModelSerializer):
+class PartySerializer(ModelValidationMixin, HtmlUrlMixin, serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(
         slug_field="slug", queryset=Party.objects.all(), allow_null=True, required=False
     )
@@ -60,7 +78,9 @@ class OccasionRefSerializer(serializers.ModelSerializer):
         fields = ["slug", "name_ru", "name_en", "kind", "started_on"]
 
 
-class OccasionSerializer(HtmlUrlMixin, serializers.ModelSerializer):
+class OccasionSerializer(
+    ModelValidationMixin, HtmlUrlMixin, serializers.ModelSerializer
+):
     class Meta:
         model = Occasion
         fields = [
@@ -80,7 +100,7 @@ class OccasionSerializer(HtmlUrlMixin, serializers.ModelSerializer):
         ]
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(ModelValidationMixin, serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = [
@@ -132,7 +152,9 @@ class RelationSerializer(serializers.Serializer):
     document = serializers.SlugField()
 
 
-class DocumentSerializer(HtmlUrlMixin, serializers.ModelSerializer):
+class DocumentSerializer(
+    ModelValidationMixin, HtmlUrlMixin, serializers.ModelSerializer
+):
     occasion = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=Occasion.objects.all(),
@@ -200,12 +222,3 @@ class DocumentSerializer(HtmlUrlMixin, serializers.ModelSerializer):
 
     def get_disputed_fields(self, obj) -> list[str]:
         return obj.disputed_fields()
-
-    def validate(self, attrs):
-        instance = Document(**{k: v for k, v in attrs.items() if k != "sectors"})
-        if self.instance:
-            for field in ("value_amount", "value_currency", "signed_on", "valid_until"):
-                if field not in attrs:
-                    setattr(instance, field, getattr(self.instance, field))
-        instance.clean()
-        return attrs

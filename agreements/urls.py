@@ -17,4 +17,5 @@ urlpatterns = [
     path("occasions/", views.OccasionListView.as_view(), name="occasions"),
     path("occasions/<slug:slug>/", views.OccasionDetailView.as_view(), name="occasion"),
     path("about/", views.AboutView.as_view(), name="about"),
+    path("data-quality/", views.DataQualityView.as_view(), name="data-quality"),
 ]

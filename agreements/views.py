@@ -1,16 +1,44 @@
 from django.core.cache import cache
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import Count
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .export import export_response
 from .filters import FACETS, DocumentFilter, document_facets
-from .models import Document, Occasion, Party, Sector, Status
+from .models import Citation, Document, Occasion, Party, Sector, Status
 
 PAGE_SIZE = 25
+# Citation fields that are not model fields: facts about a record as a whole.
+EXTRA_FIELD_LABELS = {
+    "": _lazy("the record as a whole"),
+    "participations": _lazy("parties and signatories"),
+    "subject": _lazy("subject"),
+    "summary": _lazy("summary"),
+    "documents_count": _lazy("number of documents"),
+}
+
+
+def field_label(model, name):
+    """What a reader calls the field a citation supports (`value_amount` → "value")."""
+    if name in EXTRA_FIELD_LABELS:
+        return EXTRA_FIELD_LABELS[name]
+    try:
+        return model._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        return name.replace("_", " ")
+
+
+def citations_by_field(model, citations):
+    """[(field, label, [citations])], the record as a whole first."""
+    grouped = {}
+    for citation in citations:
+        grouped.setdefault(citation.field, []).append(citation)
+    return [(f, field_label(model, f), grouped[f]) for f in sorted(grouped)]
 
 
 def healthz(request):
@@ -180,27 +208,28 @@ class DocumentDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         doc = self.object
-        by_field = {}
-        for citation in doc.citations.all():
-            by_field.setdefault(citation.field, []).append(citation)
+        disputed = doc.disputed_fields()
+        outgoing = [
+            (
+                _("This document %(kind)s") % {"kind": r.get_kind_display()},
+                r.to_document,
+                r.note,
+            )
+            for r in doc.relations_out.all()
+        ]
+        incoming = [
+            (
+                _("%(kind)s this document") % {"kind": r.get_kind_display()},
+                r.from_document,
+                r.note,
+            )
+            for r in doc.relations_in.all()
+        ]
         context.update(
-            disputed=doc.disputed_fields(),
-            citations_by_field=sorted(by_field.items()),
-            relations=[
-                (r.get_kind_display(), r.to_document, r.note)
-                for r in doc.relations_out.all()
-            ]
-            + [
-                (
-                    _("is followed by (%(kind)s)") % {"kind": r.get_kind_display()},
-                    r.from_document,
-                    r.note,
-                )
-                for r in doc.relations_in.all()
-            ],
-            sources=sorted(
-                {c.source for c in doc.citations.all()}, key=lambda s: s.slug
-            ),
+            disputed=disputed,
+            disputed_labels=[(f, field_label(Document, f)) for f in disputed],
+            citations_by_field=citations_by_field(Document, doc.citations.all()),
+            relations=outgoing + incoming,
         )
         return context
 
@@ -261,6 +290,50 @@ class OccasionDetailView(DocumentsOfMixin, DetailView):
 
     def documents(self):
         return self.object.documents.order_by("slug")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["citations_by_field"] = citations_by_field(
+            Occasion, self.object.citations.all()
+        )
+        return context
+
+
+class DataQualityView(TemplateView):
+    """What is not known yet or disputed: the researchers' to-do list."""
+
+    template_name = "agreements/data_quality.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        disputes = (
+            Citation.objects.exclude(field="")
+            .exclude(claim="")
+            .filter(document__isnull=False)
+            .values("document", "field")
+            .annotate(claims=Count("claim", distinct=True))
+            .filter(claims__gt=1)
+        )
+        disputed = {}
+        for row in disputes:
+            disputed.setdefault(row["document"], []).append(
+                field_label(Document, row["field"])
+            )
+        docs = Document.objects.select_related("occasion")
+        context.update(
+            disputed=[
+                (doc, disputed[doc.pk])
+                for doc in docs.filter(pk__in=disputed).order_by("slug")
+            ],
+            untitled=docs.filter(title_status__in=["unknown", "descriptive"]).order_by(
+                "slug"
+            ),
+            reported=docs.filter(title_status="reported").order_by("slug"),
+            no_parties=docs.filter(participations__isnull=True).order_by("slug"),
+            undated=docs.filter(signed_on__isnull=True).order_by("slug"),
+            uncited=docs.filter(citations__isnull=True).order_by("slug"),
+        )
+        return context
 
 
 class AboutView(TemplateView):

@@ -192,3 +192,34 @@ def test_healthz_reports_database_and_cache(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+def test_data_quality_page_lists_gaps_and_disputes(client, seeded):
+    response = client.get("/en/data-quality/")
+    context = response.context
+    disputed = {doc.slug: fields for doc, fields in context["disputed"]}
+    assert set(disputed) == {
+        "kostanay-forum-2023-package",
+        "gazprom-kazakhstan-2023-11-01",
+        "tpp-construction-agreement-2024-04-17",
+    }
+    assert [str(f) for f in disputed["kostanay-forum-2023-package"]] == ["value"]
+    untitled = {d.slug for d in context["untitled"]}
+    assert {"astana-2023-unidentified-5", "astana-2023-joint-statement"} <= untitled
+    assert "astana-2023-tpp-memorandum" in {d.slug for d in context["reported"]}
+    assert [d.slug for d in context["undated"]] == ["kostanay-forum-2023-package"]
+    assert not context["uncited"]
+
+
+def test_data_quality_query_count_does_not_grow(client):
+    from .factories import CitationFactory
+
+    def disputed_docs(n):
+        for doc in documents_with_relations(n):
+            CitationFactory(document=doc, field="value_amount", claim="1")
+            CitationFactory(document=doc, field="value_amount", claim="2")
+
+    disputed_docs(5)
+    small = count_queries(client, "/en/data-quality/")
+    disputed_docs(50)
+    assert count_queries(client, "/en/data-quality/") == small

@@ -152,3 +152,22 @@ def test_analyst_sees_changed_fields_and_reverts_a_change(analyst_client, seeded
     doc.refresh_from_db()
     assert doc.title_en == original
     assert doc.history.first().history_user.username == "analyst"
+
+
+def test_changelist_query_count_does_not_grow_with_documents(analyst_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import documents_with_relations
+
+    url = reverse("admin:agreements_document_changelist")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert analyst_client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    documents_with_relations(5)
+    small = count()
+    documents_with_relations(495)
+    assert count() == small

@@ -162,3 +162,20 @@ def test_edits_are_recorded_in_history_with_the_changed_fields():
     doc.save()
     new, old = doc.history.all()[:2]
     assert [c.field for c in new.diff_against(old).changes] == ["title_en"]
+
+
+def test_refresh_statuses_catches_up_with_events_dated_in_the_future():
+    import io
+
+    from django.core.management import call_command
+
+    doc = DocumentFactory()
+    EventFactory(document=doc, kind=Kind.SIGNED, occurred_on=D(2020, 1, 1))
+    EventFactory(document=doc, kind=Kind.ENTERED_INTO_FORCE, occurred_on=D(2020, 6, 1))
+    # As if the entry into force had been recorded before it happened:
+    Document.objects.filter(pk=doc.pk).update(status=Status.SIGNED)
+    out = io.StringIO()
+    call_command("refresh_statuses", stdout=out)
+    assert "1 status(es) changed" in out.getvalue()
+    doc.refresh_from_db()
+    assert doc.status == Status.IN_FORCE

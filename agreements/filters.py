@@ -7,7 +7,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from .models import Document, Occasion, Party, Sector, Status
+from .models import Document, Occasion, Party, Sector, Source, Status
 
 
 def country_choices():
@@ -37,8 +37,40 @@ class StableOrderingFilter(filters.OrderingFilter):
         return qs.order_by(*qs.query.order_by, "slug") if value else qs
 
 
-class DocumentFilter(filters.FilterSet):
+class SearchFilter(filters.FilterSet):
+    """`q`: every word, in any case (Cyrillic too), through the normalised search text."""
+
     q = filters.CharFilter(label=_("Search"), method="filter_q", max_length=200)
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class PartyFilter(SearchFilter):
+    class Meta:
+        model = Party
+        fields = ["kind", "country"]
+
+
+class SectorFilter(SearchFilter):
+    class Meta:
+        model = Sector
+        fields = []
+
+
+class OccasionFilter(SearchFilter):
+    class Meta:
+        model = Occasion
+        fields = ["kind"]
+
+
+class SourceFilter(SearchFilter):
+    class Meta:
+        model = Source
+        fields = ["language"]
+
+
+class DocumentFilter(SearchFilter):
     sector = SlugsFilter(
         label=_("Sector"),
         field_name="sectors__slug",
@@ -104,9 +136,6 @@ class DocumentFilter(filters.FilterSet):
     class Meta:
         model = Document
         fields = []
-
-    def filter_q(self, queryset, name, value):
-        return queryset.search(value)
 
     def filter_in_force_on(self, queryset, name, value):
         return queryset.in_force_on(value)

@@ -6,8 +6,8 @@ import logging
 import re
 import uuid
 
-from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.db import DataError, InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 
 logger = logging.getLogger("agreements.availability")
 
@@ -31,11 +31,13 @@ class RequestIdMiddleware:
         return response
 
 
-class DatabaseUnavailableMiddleware:
-    """A lost database connection is a 503 with Retry-After, not a 500.
+class DatabaseErrorMiddleware:
+    """Database errors that reach the top become answers, not 500s.
 
-    Load balancers and clients then retry; CONN_HEALTH_CHECKS reconnects on the
-    next request once the database is back.
+    - A lost connection (PostgreSQL restarting) is a 503 with Retry-After, so load
+      balancers and clients retry; CONN_HEALTH_CHECKS reconnects on the next request.
+    - A value the database cannot store that slipped past validation (a NUL
+      character, say) is the client's: a 400.
     """
 
     def __init__(self, get_response):
@@ -45,16 +47,33 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        logger.error("Database unavailable: %s", exception, extra={"status_code": 503})
-        response = HttpResponse(
-            "Service temporarily unavailable; please retry in a few seconds.\n",
-            status=503,
-            content_type="text/plain; charset=utf-8",
+        if isinstance(exception, DataError):
+            logger.warning("Refused a value the database cannot store: %s", exception)
+            return self._answer(
+                request,
+                400,
+                "The request contains a value that cannot be stored or searched (for example a NUL character).",
+            )
+        if isinstance(exception, OperationalError | InterfaceError):
+            logger.error(
+                "Database unavailable: %s", exception, extra={"status_code": 503}
+            )
+            response = self._answer(
+                request,
+                503,
+                "Service temporarily unavailable; please retry in a few seconds.",
+            )
+            response["Retry-After"] = "5"
+            return response
+        return None
+
+    @staticmethod
+    def _answer(request, status, message):
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=status)
+        return HttpResponse(
+            message + "\n", status=status, content_type="text/plain; charset=utf-8"
         )
-        response["Retry-After"] = "5"
-        return response
 
 
 class RequestIdFilter(logging.Filter):

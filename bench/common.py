@@ -59,6 +59,11 @@ def analyst_token(env):
         "u.groups.add(Group.objects.get(name='Analysts'));"
         "print(Token.objects.get_or_create(user=u)[0].key)"
     )
+    return shell(env, code)
+
+
+def shell(env, code):
+    """Run `code` in `manage.py shell`; the last line it prints."""
     out = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", code],
         cwd=ROOT,

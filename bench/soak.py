@@ -18,12 +18,11 @@ import uuid
 
 import requests
 from common import (
-    PYTHON,
-    ROOT,
     analyst_token,
     bench_env,
     percentile,
     prepare_database,
+    shell,
     start_server,
 )
 
@@ -182,19 +181,11 @@ def main():
 
     # Every acknowledged write must be in the database.
     code = (
-        "import json,sys;from agreements.models import Document;"
+        "import json;from agreements.models import Document;"
         "rows=dict(Document.objects.filter(slug__startswith='soak-').values_list('slug','title_en'));"
         "print(json.dumps(rows))"
     )
-    out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    stored = json.loads(out.stdout.strip().splitlines()[-1])
+    stored = json.loads(shell(env, code))
     lost_creates = sorted(s for s in stats.created if s not in stored)
     lost_edits = sorted(s for s, t in stats.last_title.items() if stored.get(s) != t)
     print()

@@ -1,6 +1,6 @@
 """A URLconf with views that fail, to see how failures are logged and shown."""
 
-from django.db import OperationalError
+from django.db import DataError, OperationalError
 from django.urls import path
 
 
@@ -14,4 +14,12 @@ def database_down(request):
     )
 
 
-urlpatterns = [path("crash/", crash), path("database-down/", database_down)]
+def unstorable_value(request):
+    raise DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
+
+
+urlpatterns = [
+    path("crash/", crash),
+    path("database-down/", database_down),
+    path("api/unstorable/", unstorable_value),
+]

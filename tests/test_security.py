@@ -208,3 +208,27 @@ def test_a_lost_database_connection_is_a_503_with_retry_after(settings, json_log
     response = Client(raise_request_exception=False).get("/database-down/")
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
+
+
+@pytest.mark.django_db
+def test_a_value_the_database_cannot_store_is_a_400_not_a_500(settings):
+    settings.ROOT_URLCONF = "tests.crash_urls"
+    response = Client(raise_request_exception=False).get("/api/unstorable/")
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/documents/a%00b/",
+        "/api/v1/sectors/a%00b/",
+        "/api/v1/sectors/?q=a%00b",
+        "/api/v1/documents/?sector=a%00b",
+        "/en/documents/?q=a%00b",
+        "/en/documents/?party=a%00b",
+    ],
+)
+def test_nul_characters_in_requests_are_refused_not_crashed_on(client, seeded, url):
+    assert client.get(url).status_code in (400, 404)

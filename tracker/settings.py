@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
-    "agreements.middleware.DatabaseUnavailableMiddleware",
+    "agreements.middleware.DatabaseErrorMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"

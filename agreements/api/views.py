@@ -7,7 +7,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
-    extend_schema_view,
     inline_serializer,
 )
 from rest_framework import serializers as drf_serializers
@@ -17,8 +16,8 @@ from rest_framework.exceptions import APIException, MethodNotAllowed, Validation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from .. import filters
 from ..export import COLUMNS, export_response
-from ..filters import DocumentFilter
 from ..models import Document, Occasion, Party, Sector, Source, StaleVersion
 from . import serializers
 
@@ -132,11 +131,6 @@ class ConditionalMixin:
         self._written = serializer.save()
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[OpenApiParameter("q", str, description="Words to find, any case.")]
-    )
-)
 class RecordViewSet(ConditionalMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"  # anything; unknown slugs get DRF's JSON 404
@@ -150,18 +144,13 @@ class RecordViewSet(ConditionalMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         return self.queryset.order_by("slug")
 
-    def filter_queryset(self, queryset):
-        query = self.request.query_params.get("q")
-        queryset = super().filter_queryset(queryset)
-        return queryset.search(query) if query else queryset
-
 
 class DocumentViewSet(RecordViewSet):
     """Signed documents with parties, sectors, lifecycle, relations and sources."""
 
     queryset = Document.objects.all()
     serializer_class = serializers.DocumentSerializer
-    filterset_class = DocumentFilter
+    filterset_class = filters.DocumentFilter
     if_match_required = True
 
     def get_queryset(self):
@@ -172,10 +161,6 @@ class DocumentViewSet(RecordViewSet):
         if self.action == "export" and not force and fmt not in ("csv", "json"):
             raise ValidationError({"format": "Use csv or json."})
         return super().perform_content_negotiation(request, force)
-
-    def filter_queryset(self, queryset):
-        # `q` is part of DocumentFilter here.
-        return super(RecordViewSet, self).filter_queryset(queryset)
 
     @extend_schema(
         parameters=[
@@ -211,22 +196,22 @@ class DocumentViewSet(RecordViewSet):
 class PartyViewSet(RecordViewSet):
     queryset = Party.objects.select_related("parent")
     serializer_class = serializers.PartySerializer
-    filterset_fields = ["kind", "country"]
+    filterset_class = filters.PartyFilter
 
 
 class SectorViewSet(RecordViewSet):
     queryset = Sector.objects.all()
     serializer_class = serializers.SectorSerializer
-    filterset_fields = []
+    filterset_class = filters.SectorFilter
 
 
 class OccasionViewSet(RecordViewSet):
     queryset = Occasion.objects.all()
     serializer_class = serializers.OccasionSerializer
-    filterset_fields = ["kind"]
+    filterset_class = filters.OccasionFilter
 
 
 class SourceViewSet(RecordViewSet):
     queryset = Source.objects.all()
     serializer_class = serializers.SourceSerializer
-    filterset_fields = ["language"]
+    filterset_class = filters.SourceFilter

@@ -319,19 +319,22 @@ class DataQualityView(TemplateView):
             disputed.setdefault(row["document"], []).append(
                 field_label(Document, row["field"])
             )
-        docs = Document.objects.select_related("occasion")
+        docs = Document.objects.select_related("occasion").order_by("slug")
         context.update(
-            disputed=[
-                (doc, disputed[doc.pk])
-                for doc in docs.filter(pk__in=disputed).order_by("slug")
+            disputed=[(doc, disputed[doc.pk]) for doc in docs.filter(pk__in=disputed)],
+            sections=[
+                (
+                    _("Title unknown or only described"),
+                    docs.filter(title_status__in=["unknown", "descriptive"]),
+                ),
+                (
+                    _("Title as reported, official wording not confirmed"),
+                    docs.filter(title_status="reported"),
+                ),
+                (_("Parties not known"), docs.filter(participations__isnull=True)),
+                (_("Signing date not known"), docs.filter(signed_on__isnull=True)),
+                (_("No source cited"), docs.filter(citations__isnull=True)),
             ],
-            untitled=docs.filter(title_status__in=["unknown", "descriptive"]).order_by(
-                "slug"
-            ),
-            reported=docs.filter(title_status="reported").order_by("slug"),
-            no_parties=docs.filter(participations__isnull=True).order_by("slug"),
-            undated=docs.filter(signed_on__isnull=True).order_by("slug"),
-            uncited=docs.filter(citations__isnull=True).order_by("slug"),
         )
         return context
 

@@ -8,10 +8,7 @@ DEV := DJANGO_DEBUG=1
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_SECURE_SSL_REDIRECT=0 \
 	DJANGO_PASSWORD_HASHERS=django.contrib.auth.hashers.MD5PasswordHasher API_ANON_RATE=100000/min
 
-.PHONY: run test lint install chromium
-
-node_modules/axe-core/axe.min.js: package.json
-	npm install --no-audit --no-fund --silent
+.PHONY: run test lint install test-tools
 
 $(BIN)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 1; }
@@ -27,10 +24,10 @@ run: install
 	$(DEV) $(BIN)/python manage.py loaddata astana-2023
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-chromium:
-	@scripts/ensure-chromium
+test-tools:
+	@scripts/ensure-test-tools
 
-test: install chromium node_modules/axe-core/axe.min.js
+test: install test-tools
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(TEST_ENV) $(BIN)/pytest
 

@@ -26,7 +26,7 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(
-            f"{CHROMIUM} is missing: run `make test` (installs it) or apt-get install chromium"
+            f"{CHROMIUM} is missing: run `make test` (installs it as root) or apt-get install chromium"
         )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)

@@ -226,3 +226,18 @@ def test_data_quality_query_count_does_not_grow(client):
     small = count_queries(client, "/en/data-quality/")
     disputed_docs(50)
     assert count_queries(client, "/en/data-quality/") == small
+
+
+def test_atom_feed_lists_recently_changed_documents(client, seeded):
+    response = client.get("/en/documents/feed/")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    body = response.content.decode()
+    assert "Memorandum on the construction of thermal power plants" in body
+    assert "Title unknown (astana-2023-unidentified-5)" in body
+
+
+def test_feed_query_count_does_not_grow(client):
+    documents_with_relations(5)
+    small = count_queries(client, "/en/documents/feed/")
+    documents_with_relations(100)
+    assert count_queries(client, "/en/documents/feed/") == small

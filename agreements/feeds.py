@@ -1,0 +1,38 @@
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from .models import Document
+
+
+class LatestDocumentsFeed(Feed):
+    """The 50 most recently changed documents, for readers who follow the tracker."""
+
+    feed_type = Atom1Feed
+
+    def title(self):
+        return _("Agreement Tracker: recently changed documents")
+
+    def link(self):
+        return reverse("agreements:documents")
+
+    def subtitle(self):
+        return _("Signed inter-state documents, with their sources.")
+
+    def items(self):
+        return Document.objects.select_related("occasion").order_by(
+            "-updated_at", "slug"
+        )[:50]
+
+    def item_title(self, item):
+        return item.title.text or f"{_('Title unknown')} ({item.slug})"
+
+    def item_description(self, item):
+        return item.summary.text
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_pubdate(self, item):
+        return item.created_at

@@ -127,7 +127,6 @@ class DocumentListView(TemplateView):
             errors=errors,
             facets=self.facets(documents) if not errors else [],
             query=query.urlencode(),
-            export_query=query.urlencode(),
             sort_options=filterset.filters["ordering"].field.choices,
             current_sort=self.request.GET.get("ordering", ""),
             hidden_params=[

@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from agreements.roles import ANALYSTS
 
@@ -26,3 +28,10 @@ def analyst(db, django_user_model):
 def analyst_client(client, analyst):
     client.force_login(analyst, backend=MODEL_BACKEND)
     return client
+
+
+def count_queries(client, url):
+    """How many SQL queries one successful GET of `url` takes."""
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)

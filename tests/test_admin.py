@@ -155,19 +155,11 @@ def test_analyst_sees_changed_fields_and_reverts_a_change(analyst_client, seeded
 
 
 def test_changelist_query_count_does_not_grow_with_documents(analyst_client):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+    from .conftest import count_queries
     from .factories import documents_with_relations
 
     url = reverse("admin:agreements_document_changelist")
-
-    def count():
-        with CaptureQueriesContext(connection) as ctx:
-            assert analyst_client.get(url).status_code == 200
-        return len(ctx.captured_queries)
-
     documents_with_relations(5)
-    small = count()
+    small = count_queries(analyst_client, url)
     documents_with_relations(495)
-    assert count() == small
+    assert count_queries(analyst_client, url) == small

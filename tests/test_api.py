@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from agreements.models import Document, LifecycleEvent
 
+from .conftest import count_queries
 from .factories import (
     DocumentFactory,
     EventFactory,
@@ -290,20 +291,11 @@ def test_invalid_payload_is_a_400_with_field_messages(api, analyst):
     assert not Document.objects.filter(slug="bad").exists()
 
 
-def _count_queries(django_assert_max_num_queries, client, url):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
 def test_list_queries_do_not_grow_with_page_size(api):
     documents_with_relations(5)
-    small = _count_queries(None, api, f"{API}?page_size=5")
+    small = count_queries(api, f"{API}?page_size=5")
     documents_with_relations(495)
-    large = _count_queries(None, api, f"{API}?page_size=500")
+    large = count_queries(api, f"{API}?page_size=500")
     assert small == large
 
 

@@ -2,12 +2,10 @@ import csv
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from agreements.models import Document
 
-from .conftest import ASTANA
+from .conftest import ASTANA, count_queries
 from .factories import DocumentFactory, SectorFactory, documents_with_relations
 
 pytestmark = pytest.mark.django_db
@@ -133,12 +131,6 @@ def test_pagination_links_keep_the_filters(client):
     documents_with_relations(30, sector=SectorFactory(slug="energy"))
     page = html(client.get("/en/documents/", {"sector": "energy"}))
     assert "?sector=energy&amp;page=2" in page
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
 
 
 @pytest.mark.parametrize(

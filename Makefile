@@ -3,10 +3,6 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 DEV := DJANGO_DEBUG=1
-# Tests run with production settings (DEBUG off) except the HTTPS redirect,
-# with a throwaway key and a fast password hasher.
-TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_SECURE_SSL_REDIRECT=0 \
-	DJANGO_PASSWORD_HASHERS=django.contrib.auth.hashers.MD5PasswordHasher API_ANON_RATE=100000/min
 
 .PHONY: run test lint install test-tools
 
@@ -28,8 +24,7 @@ test-tools:
 	@scripts/ensure-test-tools
 
 test: install test-tools
-	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(TEST_ENV) $(BIN)/pytest
+	$(BIN)/pytest
 
 lint: install
 	$(BIN)/ruff check .

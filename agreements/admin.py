@@ -7,6 +7,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .derive import documents_refresh, documents_showing, record_changed
 from .models import (
     Citation,
     Document,
@@ -33,7 +34,28 @@ class NormalizedSearchMixin:
         return queryset.search(search_term), False
 
 
-class RecordAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
+class DerivedDataAdmin:
+    """Saves and deletes bring the documents that show the record up to date, once,
+    after the inline rows (`derive.record_changed`)."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        record_changed(form.instance)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        shown_on = {
+            record: list(documents_showing(record).values_list("pk", flat=True))
+            for record in queryset
+        }
+        super().delete_queryset(request, queryset)
+        for record, pks in shown_on.items():
+            record_changed(record, pks)
+
+
+class RecordAdmin(DerivedDataAdmin, NormalizedSearchMixin, SimpleHistoryAdmin):
     readonly_fields = ["created_at", "updated_at"]
     history_list_display = ["changed_fields"]
 
@@ -225,6 +247,16 @@ class DocumentAdmin(RecordAdmin):
             obj._state.adding = False
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A relation removed here no longer shows on the other document either.
+        documents_refresh(
+            row.to_document_id
+            for formset in formsets
+            if formset.model is DocumentRelation
+            for row in formset.deleted_objects
+        )
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -243,7 +275,7 @@ class DocumentAdmin(RecordAdmin):
         return (
             super()
             .get_queryset(request)
-            .prefetch_related("sectors", "participations__party", "citations")
+            .with_related()
             .annotate(n_citations=Count("citations", distinct=True))
         )
 
@@ -340,7 +372,7 @@ class SourceAdmin(RecordAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(DerivedDataAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "field", "claim", "confidence", "source"]
     list_filter = ["confidence", "field", "source"]
     list_select_related = ["source", "document", "occasion", "party"]
@@ -349,7 +381,7 @@ class CitationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LifecycleEvent)
-class LifecycleEventAdmin(SimpleHistoryAdmin):
+class LifecycleEventAdmin(DerivedDataAdmin, SimpleHistoryAdmin):
     list_display = ["document", "kind", "occurred_on", "party"]
     list_filter = ["kind"]
     list_select_related = ["document", "party"]

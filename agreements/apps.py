@@ -14,7 +14,5 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self):
-        from . import signals  # noqa: F401
-
         # After our own migrations, when our permissions exist.
         post_migrate.connect(_sync_roles, sender=self)

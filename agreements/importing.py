@@ -10,6 +10,7 @@ from django import forms
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from .derive import documents_refresh
 from .export import COLUMNS, LIST_SEPARATOR
 from .models import Document, LifecycleEvent, Occasion, Participation, Party, Sector
 
@@ -227,6 +228,7 @@ def document_import(path, user=None, dry_run=False, progress=None):
         return result
 
     with transaction.atomic():
+        written, kept_timestamps = [], []
         for n, row in enumerate(parsed, 1):
             doc = row.form.instance
             if doc.pk and _unchanged(doc, row):
@@ -234,12 +236,16 @@ def document_import(path, user=None, dry_run=False, progress=None):
             else:
                 created = doc.pk is None
                 doc = _write(row, user)
+                written.append(doc.pk)
                 if created and row.updated_at:
-                    Document.objects.filter(pk=doc.pk).update(updated_at=row.updated_at)
+                    kept_timestamps.append((doc.pk, row.updated_at))
                 result.created += created
                 result.updated += not created
             if progress:
                 progress("written", n, len(parsed))
+        documents_refresh(written)
+        for pk, updated_at in kept_timestamps:
+            Document.objects.filter(pk=pk).update(updated_at=updated_at)
         if dry_run:
             transaction.set_rollback(True)
     return result

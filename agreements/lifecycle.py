@@ -1,21 +1,48 @@
-"""A document's status is derived from its lifecycle events, never typed in."""
+"""A document's status is derived from its lifecycle events, never typed in.
+
+The rule is one table (`STATUS_AFTER`), read by `status_from_events` here and
+by `DocumentQuerySet.with_status_on` in SQL. Nothing here imports models.
+"""
 
 import datetime
 
-from .models import LifecycleEvent, Status
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-Kind = LifecycleEvent.Kind
+
+class Status(models.TextChoices):
+    """Where a document stands; derived from its lifecycle events."""
+
+    UNKNOWN = "unknown", _("no events recorded")
+    SIGNED = "signed", _("signed")
+    PROVISIONALLY_APPLIED = "provisionally_applied", _("provisionally applied")
+    IN_FORCE = "in_force", _("in force")
+    SUSPENDED = "suspended", _("suspended")
+    TERMINATED = "terminated", _("terminated")
+    EXPIRED = "expired", _("expired")
+
+
+class EventKind(models.TextChoices):
+    SIGNED = "signed", _("signed")
+    RATIFIED = "ratified", _("ratified or approved by a party")
+    PROVISIONALLY_APPLIED = "provisionally_applied", _("provisionally applied")
+    ENTERED_INTO_FORCE = "entered_into_force", _("entered into force")
+    SUSPENDED = "suspended", _("suspended")
+    RESUMED = "resumed", _("resumed")
+    TERMINATED = "terminated", _("terminated")
+    EXPIRED = "expired", _("expired")
+
 
 # What each event makes the status. Ratification by one party does not change
 # it; "resumed" lifts a suspension.
 STATUS_AFTER = {
-    Kind.SIGNED: Status.SIGNED,
-    Kind.PROVISIONALLY_APPLIED: Status.PROVISIONALLY_APPLIED,
-    Kind.ENTERED_INTO_FORCE: Status.IN_FORCE,
-    Kind.SUSPENDED: Status.SUSPENDED,
-    Kind.RESUMED: Status.IN_FORCE,
-    Kind.TERMINATED: Status.TERMINATED,
-    Kind.EXPIRED: Status.EXPIRED,
+    EventKind.SIGNED: Status.SIGNED,
+    EventKind.PROVISIONALLY_APPLIED: Status.PROVISIONALLY_APPLIED,
+    EventKind.ENTERED_INTO_FORCE: Status.IN_FORCE,
+    EventKind.SUSPENDED: Status.SUSPENDED,
+    EventKind.RESUMED: Status.IN_FORCE,
+    EventKind.TERMINATED: Status.TERMINATED,
+    EventKind.EXPIRED: Status.EXPIRED,
 }
 
 

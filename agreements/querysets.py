@@ -3,6 +3,8 @@ import re
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Prefetch, Subquery, Value, When
 
+from .lifecycle import STATUS_AFTER, EventKind, Status
+
 
 def normalize(text):
     """Fold case (Cyrillic included) and ё→е so search works on any backend.
@@ -28,42 +30,42 @@ class RecordQuerySet(models.QuerySet):
 
 
 class DocumentQuerySet(RecordQuerySet):
+    def _rows(self, relation):
+        """The queryset of a related model (`events` → LifecycleEvent objects)."""
+        return self.model._meta.get_field(relation).related_model.objects
+
     def with_related(self):
         """Everything a list row shows, in a fixed number of queries."""
-        from .models import Participation
-
         return self.select_related("occasion").prefetch_related(
             "sectors",
             Prefetch(
                 "participations",
-                queryset=Participation.objects.select_related("party"),
+                queryset=self._rows("participations").select_related("party"),
             ),
         )
 
     def with_details(self):
         """Everything a detail page or API record shows."""
-        from .models import Citation, DocumentRelation, LifecycleEvent
-
         return self.with_related().prefetch_related(
-            Prefetch("events", queryset=LifecycleEvent.objects.select_related("party")),
-            Prefetch("citations", queryset=Citation.objects.select_related("source")),
+            Prefetch("events", queryset=self._rows("events").select_related("party")),
+            Prefetch(
+                "citations", queryset=self._rows("citations").select_related("source")
+            ),
             Prefetch(
                 "relations_out",
-                queryset=DocumentRelation.objects.select_related("to_document"),
+                queryset=self._rows("relations_out").select_related("to_document"),
             ),
             Prefetch(
                 "relations_in",
-                queryset=DocumentRelation.objects.select_related("from_document"),
+                queryset=self._rows("relations_in").select_related("from_document"),
             ),
         )
 
     def with_status_on(self, day):
         """Annotate `status_on_day`: the status as of `day`, computed in SQL."""
-        from .lifecycle import STATUS_AFTER
-        from .models import LifecycleEvent, Status
-
         last_change = (
-            LifecycleEvent.objects.filter(document=OuterRef("pk"), occurred_on__lte=day)
+            self._rows("events")
+            .filter(document=OuterRef("pk"), occurred_on__lte=day)
             .filter(kind__in=list(STATUS_AFTER))
             .order_by("-occurred_on", "-pk")
             .values("kind")[:1]
@@ -79,13 +81,10 @@ class DocumentQuerySet(RecordQuerySet):
     def in_force_on(self, day):
         """Documents in force on `day`; only those that ever came into force by
         then need the (correlated) status computation."""
-        from .models import LifecycleEvent, Status
-
-        Kind = LifecycleEvent.Kind
-        came_into_force = LifecycleEvent.objects.filter(
+        came_into_force = self._rows("events").filter(
             document=OuterRef("pk"),
             occurred_on__lte=day,
-            kind__in=[Kind.ENTERED_INTO_FORCE, Kind.RESUMED],
+            kind__in=[EventKind.ENTERED_INTO_FORCE, EventKind.RESUMED],
         )
         return (
             self.filter(Exists(came_into_force))

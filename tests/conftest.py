@@ -10,6 +10,12 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 ASTANA = "astana-official-visit-2023-11-09"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def static_files():
+    """Production settings serve hashed static files: collect them first."""
+    call_command("collectstatic", "--noinput", verbosity=0)
+
+
 @pytest.fixture
 def seeded(db):
     call_command("loaddata", "astana-2023", verbosity=0)

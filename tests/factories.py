@@ -2,6 +2,7 @@ import datetime
 
 import factory
 
+from agreements.derive import record_changed
 from agreements.models import (
     Citation,
     Document,
@@ -14,7 +15,21 @@ from agreements.models import (
 )
 
 
-class SectorFactory(factory.django.DjangoModelFactory):
+class WriteFactory(factory.django.DjangoModelFactory):
+    """Creates a record the way the application writes one: saved, then the
+    documents that show it brought up to date (`derive.record_changed`)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            record_changed(instance)
+
+
+class SectorFactory(WriteFactory):
     class Meta:
         model = Sector
         django_get_or_create = ["slug"]
@@ -24,7 +39,7 @@ class SectorFactory(factory.django.DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"Sector {n}")
 
 
-class PartyFactory(factory.django.DjangoModelFactory):
+class PartyFactory(WriteFactory):
     class Meta:
         model = Party
 
@@ -35,7 +50,7 @@ class PartyFactory(factory.django.DjangoModelFactory):
     country = "RU"
 
 
-class OccasionFactory(factory.django.DjangoModelFactory):
+class OccasionFactory(WriteFactory):
     class Meta:
         model = Occasion
 
@@ -46,7 +61,7 @@ class OccasionFactory(factory.django.DjangoModelFactory):
     started_on = datetime.date(2024, 5, 1)
 
 
-class DocumentFactory(factory.django.DjangoModelFactory):
+class DocumentFactory(WriteFactory):
     class Meta:
         model = Document
 
@@ -59,7 +74,7 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     signed_on = datetime.date(2024, 5, 1)
 
 
-class ParticipationFactory(factory.django.DjangoModelFactory):
+class ParticipationFactory(WriteFactory):
     class Meta:
         model = Participation
 
@@ -68,7 +83,7 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
     role = Participation.Role.PARTY
 
 
-class EventFactory(factory.django.DjangoModelFactory):
+class EventFactory(WriteFactory):
     class Meta:
         model = LifecycleEvent
 
@@ -77,7 +92,7 @@ class EventFactory(factory.django.DjangoModelFactory):
     occurred_on = datetime.date(2024, 5, 1)
 
 
-class SourceFactory(factory.django.DjangoModelFactory):
+class SourceFactory(WriteFactory):
     class Meta:
         model = Source
 
@@ -86,7 +101,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
     language = "en"
 
 
-class CitationFactory(factory.django.DjangoModelFactory):
+class CitationFactory(WriteFactory):
     class Meta:
         model = Citation
 

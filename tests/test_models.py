@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from agreements.derive import record_changed
 from agreements.models import Document, LifecycleEvent, Status
 
 from .factories import (
@@ -66,6 +67,7 @@ def test_stored_status_follows_events_as_they_are_added_and_removed(reversed_doc
     reversed_document.refresh_from_db()
     assert reversed_document.status == Status.TERMINATED
     ended.delete()
+    record_changed(ended)  # as every write path does after a delete
     reversed_document.refresh_from_db()
     assert reversed_document.status == Status.IN_FORCE
 
@@ -105,6 +107,7 @@ def test_renaming_a_party_updates_the_search_text_of_its_documents():
     p = ParticipationFactory()
     p.party.name_en = "Zanzibar Ministry of Mangoes"
     p.party.save()
+    record_changed(p.party)  # as the admin and the API do after a save
     assert list(Document.objects.search("mangoes")) == [p.document]
 
 
@@ -171,11 +174,16 @@ def test_refresh_statuses_catches_up_with_events_dated_in_the_future():
 
     doc = DocumentFactory()
     EventFactory(document=doc, kind=Kind.SIGNED, occurred_on=D(2020, 1, 1))
-    EventFactory(document=doc, kind=Kind.ENTERED_INTO_FORCE, occurred_on=D(2020, 6, 1))
-    # As if the entry into force had been recorded before it happened:
+    entry = EventFactory(
+        document=doc, kind=Kind.ENTERED_INTO_FORCE, occurred_on=D(2020, 6, 1)
+    )
+    # As if the entry into force had been recorded a month before it happened:
+    LifecycleEvent.objects.filter(pk=entry.pk).update(
+        created_at=datetime.datetime(2020, 5, 1, tzinfo=datetime.UTC)
+    )
     Document.objects.filter(pk=doc.pk).update(status=Status.SIGNED)
     out = io.StringIO()
     call_command("refresh_statuses", stdout=out)
-    assert "1 status(es) changed" in out.getvalue()
+    assert "1 document(s) checked, 1 status(es) changed" in out.getvalue()
     doc.refresh_from_db()
     assert doc.status == Status.IN_FORCE

@@ -17,6 +17,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from .. import filters
+from ..derive import documents_showing, record_changed
 from ..export import COLUMNS, export_response
 from ..models import Document, Occasion, Party, Sector, Source, StaleVersion
 from . import serializers
@@ -111,10 +112,13 @@ class ConditionalMixin:
             self._written = serializer.save()
         except StaleVersion as exc:  # a concurrent write won the race
             raise PreconditionFailed() from exc
+        self._derive(self._written)
 
     def perform_destroy(self, instance):
         self.check_if_match(instance)
+        shown_on = list(documents_showing(instance).values_list("pk", flat=True))
         instance.delete()
+        record_changed(instance, shown_on)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -129,6 +133,14 @@ class ConditionalMixin:
 
     def perform_create(self, serializer):
         self._written = serializer.save()
+        self._derive(self._written)
+
+    def _derive(self, record):
+        """Bring the documents that show `record` up to date; the response shows
+        the record's own derived values (status, updated_at) as stored."""
+        record_changed(record)
+        derived = ["status"] if isinstance(record, Document) else []
+        record.refresh_from_db(fields=["updated_at", *derived])
 
 
 class RecordViewSet(ConditionalMixin, viewsets.ModelViewSet):

@@ -1,0 +1,46 @@
+"""The domain model, split by concept; import from here (`agreements.models`)."""
+
+from ..lifecycle import Status
+from .base import (
+    Bilingual,
+    Localized,
+    Searchable,
+    SlugKeyed,
+    Timestamped,
+    URLField,
+    format_partial_date,
+    validate_country,
+    validate_currency,
+)
+from .documents import (
+    Document,
+    DocumentRelation,
+    LifecycleEvent,
+    Participation,
+    StaleVersion,
+)
+from .records import Occasion, Party, Sector
+from .sources import Citation, Source
+
+__all__ = [
+    "Bilingual",
+    "Citation",
+    "Document",
+    "DocumentRelation",
+    "LifecycleEvent",
+    "Localized",
+    "Occasion",
+    "Participation",
+    "Party",
+    "Searchable",
+    "Sector",
+    "SlugKeyed",
+    "Source",
+    "StaleVersion",
+    "Status",
+    "Timestamped",
+    "URLField",
+    "format_partial_date",
+    "validate_country",
+    "validate_currency",
+]

@@ -1,0 +1,132 @@
+"""Abstract building blocks shared by every record."""
+
+from typing import NamedTuple
+
+import pycountry
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from ..querysets import RecordQuerySet, normalize
+
+
+class URLField(models.URLField):
+    """A URLField whose form field assumes https for scheme-less input."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+def validate_country(code):
+    """An assigned ISO 3166-1 alpha-2 code; the database checks only its shape."""
+    if not (code.isupper() and pycountry.countries.get(alpha_2=code)):
+        raise ValidationError(
+            _("«%(code)s» is not an ISO 3166-1 alpha-2 country code, e.g. RU."),
+            params={"code": code},
+        )
+
+
+def validate_currency(code):
+    """An ISO 4217 currency code; the database checks only its shape."""
+    if not (code.isupper() and pycountry.currencies.get(alpha_3=code)):
+        raise ValidationError(
+            _("«%(code)s» is not an ISO 4217 currency code, e.g. USD."),
+            params={"code": code},
+        )
+
+
+def format_partial_date(day, precision):
+    """2023-11-09, 2023-11 or 2023, as far as the date is known; "" if not."""
+    fmt = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}.get(precision)
+    return day.strftime(fmt) if day and fmt else ""
+
+
+class Localized(NamedTuple):
+    """A text in the reader's language, or in the other one, marked as fallback."""
+
+    text: str
+    lang: str
+    is_fallback: bool
+
+    def __str__(self):
+        return self.text
+
+
+class Bilingual(models.Model):
+    """Fields come in `<name>_ru` / `<name>_en` pairs; `localized()` picks one."""
+
+    class Meta:
+        abstract = True
+
+    def localized(self, field):
+        wanted = "en" if (get_language() or "ru").startswith("en") else "ru"
+        other = "ru" if wanted == "en" else "en"
+        text = getattr(self, f"{field}_{wanted}")
+        if text:
+            return Localized(text, wanted, False)
+        text = getattr(self, f"{field}_{other}")
+        return Localized(text, other if text else wanted, bool(text))
+
+
+class Timestamped(models.Model):
+    # Defaults rather than auto_now: fixtures load with raw saves, which skip auto_now.
+    created_at = models.DateTimeField(
+        _("created"), default=timezone.now, editable=False
+    )
+    updated_at = models.DateTimeField(
+        _("updated"), default=timezone.now, editable=False, db_index=True
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.updated_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
+
+
+class Searchable(models.Model):
+    """Keeps a case-folded copy of `search_source` fields for portable search."""
+
+    search_source = ()
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta:
+        abstract = True
+
+    def build_search_text(self):
+        return normalize(
+            " ".join(filter(None, (getattr(self, f) for f in self.search_source)))
+        )
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+
+class SlugKeyed(Searchable):
+    """Records addressed by a stable human slug, which is also their natural key."""
+
+    slug = models.SlugField(
+        _("identifier"),
+        max_length=120,
+        unique=True,
+        help_text=_(
+            "Stable, lowercase, used in URLs and fixtures. Do not change once published."
+        ),
+    )
+    search_source = ("slug", "name_ru", "name_en")
+    natural_key_lookups = ("slug",)
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.slug,)

@@ -1,0 +1,391 @@
+"""Documents and the rows that hang off them."""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..lifecycle import EventKind, Status, status_from_events
+from ..querysets import DocumentQuerySet, RecordQuerySet, normalize
+from .base import (
+    Bilingual,
+    SlugKeyed,
+    Timestamped,
+    URLField,
+    format_partial_date,
+    validate_currency,
+)
+from .records import Occasion, Party, Sector
+
+
+class StaleVersion(Exception):
+    """The record was saved by someone else since this copy was read."""
+
+
+class Document(SlugKeyed, Bilingual, Timestamped):
+    class Kind(models.TextChoices):
+        TREATY = "treaty", _("treaty")
+        AGREEMENT = "agreement", _("agreement")
+        MEMORANDUM = "memorandum", _("memorandum of understanding")
+        JOINT_STATEMENT = "joint_statement", _("joint statement")
+        ACTION_PLAN = "action_plan", _("action plan or roadmap")
+        PROGRAMME = "programme", _("programme")
+        PROTOCOL = "protocol", _("protocol")
+        CONTRACT = "contract", _("commercial contract")
+        CONTRACT_PACKAGE = "contract_package", _("package of agreements and contracts")
+        UNKNOWN = "unknown", _("unknown")
+
+    class Level(models.TextChoices):
+        INTERSTATE = "interstate", _("interstate")
+        INTERGOVERNMENTAL = "intergovernmental", _("intergovernmental")
+        INTERDEPARTMENTAL = "interdepartmental", _("interdepartmental")
+        INTERREGIONAL = "interregional", _("interregional")
+        CORPORATE = "corporate", _("corporate")
+        MIXED = "mixed", _("mixed")
+        UNKNOWN = "unknown", _("unknown")
+
+    class TitleStatus(models.TextChoices):
+        OFFICIAL = "official", _("official title")
+        REPORTED = "reported", _("title as reported; official wording may differ")
+        DESCRIPTIVE = "descriptive", _("description, not a title")
+        UNKNOWN = "unknown", _("title unknown")
+
+    title_ru = models.TextField(_("title (Russian)"), blank=True)
+    title_en = models.TextField(_("title (English)"), blank=True)
+    title_status = models.CharField(
+        _("title certainty"),
+        max_length=12,
+        choices=TitleStatus.choices,
+        default=TitleStatus.UNKNOWN,
+        help_text=_(
+            "Is the title the official wording, a media report, or only a description?"
+        ),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    legal_level = models.CharField(
+        _("legal level"), max_length=20, choices=Level.choices, default=Level.UNKNOWN
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True, db_index=True)
+    signed_precision = models.CharField(
+        _("date precision"),
+        max_length=8,
+        choices=[("day", _("day")), ("month", _("month")), ("year", _("year"))],
+        default="day",
+        help_text=_("With month or year precision, store the first day of it."),
+    )
+    place_ru = models.CharField(_("place signed (Russian)"), max_length=200, blank=True)
+    place_en = models.CharField(_("place signed (English)"), max_length=200, blank=True)
+    occasion = models.ForeignKey(
+        Occasion,
+        verbose_name=_("occasion"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    summary_ru = models.TextField(_("summary (Russian)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    term_years = models.PositiveSmallIntegerField(
+        _("term (years)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when the term is not known."),
+    )
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    value_amount = models.DecimalField(
+        _("value"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Empty when unknown or when sources disagree (see citations)."),
+    )
+    value_currency = models.CharField(
+        _("currency"), max_length=3, blank=True, validators=[validate_currency]
+    )
+    full_text_url = URLField(_("full text"), max_length=500, blank=True)
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors"), related_name="documents", blank=True
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=24,
+        choices=Status.choices,
+        default=Status.UNKNOWN,
+        editable=False,
+        db_index=True,
+        help_text=_("Derived from the lifecycle events; edit the events, not this."),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # PostgreSQL full-text search; see derive.documents_refresh. Unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+    history = HistoricalRecords(
+        m2m_fields=[sectors], excluded_fields=["search_text", "search_vector"]
+    )
+
+    search_source = (
+        "slug",
+        "title_ru",
+        "title_en",
+        "summary_ru",
+        "summary_en",
+        "place_ru",
+        "place_en",
+    )
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_on", "slug"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value_amount__isnull=True) | Q(value_amount__gte=0),
+                name="document_value_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(value_currency="") | Q(value_currency__regex=r"^[A-Z]{3}$"),
+                name="document_currency_iso4217",
+            ),
+            models.CheckConstraint(
+                condition=Q(value_amount__isnull=True) | ~Q(value_currency=""),
+                name="document_value_has_currency",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(signed_on__isnull=True)
+                | Q(valid_until__gt=models.F("signed_on")),
+                name="document_ends_after_signing",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title_ru or self.title_en or f"[{self.slug}]"
+
+    @property
+    def title(self):
+        return self.localized("title")
+
+    @property
+    def summary(self):
+        return self.localized("summary")
+
+    @property
+    def place(self):
+        return self.localized("place")
+
+    @property
+    def signed_display(self):
+        return format_partial_date(self.signed_on, self.signed_precision)
+
+    def get_absolute_url(self):
+        return reverse("agreements:document", args=[self.slug])
+
+    def clean(self):
+        errors = {}
+        if self.value_amount is not None and self.value_amount < 0:
+            errors["value_amount"] = _("A value cannot be negative.")
+        if self.value_amount is not None and not self.value_currency:
+            errors["value_currency"] = _("Give the currency of the value.")
+        if self.valid_until and self.signed_on and self.valid_until <= self.signed_on:
+            errors["valid_until"] = _("The end date must be after the signing date.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        """Save only if nobody saved since `self.version` was read (optimistic lock)."""
+        if self._state.adding:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            bumped = Document.objects.filter(pk=self.pk, version=self.version).update(
+                version=F("version") + 1
+            )
+            if not bumped:
+                raise StaleVersion(
+                    f"Document {self.slug} changed since version {self.version}."
+                )
+            self.version += 1
+            super().save(*args, **kwargs)
+
+    def build_search_text(self, participations=()):
+        """Own texts and the given participations' names and signatories.
+
+        save() keeps the own texts current; `documents_refresh` adds the parties.
+        """
+        parts = [super().build_search_text()]
+        for p in participations:
+            parts += [p.party.name_ru, p.party.name_en, p.signatory_ru, p.signatory_en]
+        return normalize(" ".join(filter(None, parts)))
+
+    def status_on(self, day=None):
+        """Status as of `day` (today if None), from the events recorded up to it."""
+        return status_from_events(self.events.all(), day)
+
+    def disputed_fields(self):
+        """Fields for which the cited sources give different claims."""
+        claims = {}
+        for c in self.citations.all():
+            if c.field and c.claim:
+                claims.setdefault(c.field, set()).add(c.claim)
+        return sorted(field for field, values in claims.items() if len(values) > 1)
+
+
+class Participation(Bilingual, Timestamped):
+    class Role(models.TextChoices):
+        PARTY = "party", _("party")
+        SIGNATORY = "signatory", _("signatory side")
+        AUTHORISED = "authorised", _("authorised organisation")
+        OTHER = "other", _("other")
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="participations"
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="participations"
+    )
+    role = models.CharField(
+        _("role"), max_length=12, choices=Role.choices, default=Role.PARTY
+    )
+    signatory_ru = models.CharField(
+        _("signatory (Russian)"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Name and office, e.g. «В. В. Путин, Президент Российской Федерации»."
+        ),
+    )
+    signatory_en = models.CharField(
+        _("signatory (English)"), max_length=300, blank=True
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    natural_key_lookups = ("document__slug", "party__slug", "role")
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "party", "role"], name="one_participation_per_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.party} — {self.get_role_display()}"
+
+    @property
+    def signatory(self):
+        return self.localized("signatory")
+
+    def natural_key(self):
+        return (self.document.slug, self.party.slug, self.role)
+
+    natural_key.dependencies = ["agreements.document", "agreements.party"]
+
+
+class LifecycleEvent(Timestamped):
+    Kind = EventKind
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("event"), max_length=24, choices=Kind.choices)
+    occurred_on = models.DateField(_("date"))
+    party = models.ForeignKey(
+        Party,
+        verbose_name=_("by party"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        help_text=_("For a ratification: which party ratified."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    natural_key_lookups = ("document__slug", "kind", "occurred_on", "party__slug")
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["occurred_on", "pk"]
+        verbose_name = _("lifecycle event")
+        verbose_name_plural = _("lifecycle events")
+        # The "status as of a date" subquery walks a document's events by date.
+        indexes = [
+            models.Index(fields=["document", "occurred_on"], name="event_document_date")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "kind", "occurred_on", "party"],
+                name="one_event_per_party_and_day",
+            ),
+            models.UniqueConstraint(
+                fields=["document", "kind", "occurred_on"],
+                condition=Q(party__isnull=True),
+                name="one_event_per_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.occurred_on}"
+
+    def natural_key(self):
+        party = self.party.slug if self.party_id else None
+        return (self.document.slug, self.kind, self.occurred_on.isoformat(), party)
+
+    natural_key.dependencies = ["agreements.document", "agreements.party"]
+
+
+class DocumentRelation(Timestamped):
+    class Kind(models.TextChoices):
+        IMPLEMENTS = "implements", _("implements")
+        AMENDS = "amends", _("amends")
+        SUPERSEDES = "supersedes", _("supersedes")
+        PART_OF = "part_of", _("is part of the package")
+        RELATED = "related", _("is related to")
+
+    from_document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="relations_out"
+    )
+    to_document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="relations_in"
+    )
+    kind = models.CharField(_("relation"), max_length=12, choices=Kind.choices)
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    natural_key_lookups = ("from_document__slug", "to_document__slug", "kind")
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("related document")
+        verbose_name_plural = _("related documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_document", "to_document", "kind"],
+                name="one_relation_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_document=models.F("to_document")),
+                name="no_self_relation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_document.slug} {self.kind} {self.to_document.slug}"
+
+    def clean(self):
+        if self.from_document_id and self.from_document_id == self.to_document_id:
+            raise ValidationError(_("A document cannot be related to itself."))
+
+    def natural_key(self):
+        return (self.from_document.slug, self.to_document.slug, self.kind)
+
+    natural_key.dependencies = ["agreements.document"]

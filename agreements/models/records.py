@@ -1,0 +1,152 @@
+"""The records documents point at: sectors, parties, occasions."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import Bilingual, SlugKeyed, Timestamped, validate_country
+
+
+class Sector(SlugKeyed, Bilingual, Timestamped):
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self):
+        return self.name_en or self.name_ru
+
+    @property
+    def name(self):
+        return self.localized("name")
+
+    def get_absolute_url(self):
+        return reverse("agreements:sector", args=[self.slug])
+
+
+class Party(SlugKeyed, Bilingual, Timestamped):
+    class Kind(models.TextChoices):
+        STATE = "state", _("state")
+        GOVERNMENT = "government", _("government")
+        MINISTRY = "ministry", _("ministry or government body")
+        COMPANY = "company", _("company")
+        REGION = "region", _("region")
+        ORGANISATION = "organisation", _("organisation")
+
+    name_ru = models.CharField(_("name (Russian)"), max_length=300, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        validators=[validate_country],
+        help_text=_(
+            "ISO 3166-1 alpha-2 code (RU, KZ); empty for international bodies."
+        ),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("belongs to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("A ministry belongs to its state; a subsidiary to its company."),
+    )
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    class Meta:
+        ordering = ["name_en", "name_ru"]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(country="") | Q(country__regex=r"^[A-Z]{2}$"),
+                name="party_country_iso3166",
+            ),
+            models.CheckConstraint(
+                condition=~Q(name_ru="", name_en=""), name="party_has_a_name"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name_en or self.name_ru
+
+    @property
+    def name(self):
+        return self.localized("name")
+
+    def clean(self):
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A party cannot belong to itself.")})
+        if not (self.name_ru or self.name_en):
+            raise ValidationError(_("Give the name in at least one language."))
+
+    def get_absolute_url(self):
+        return reverse("agreements:party", args=[self.slug])
+
+
+class Occasion(SlugKeyed, Bilingual, Timestamped):
+    class Kind(models.TextChoices):
+        OFFICIAL_VISIT = "official_visit", _("official visit")
+        STATE_VISIT = "state_visit", _("state visit")
+        WORKING_VISIT = "working_visit", _("working visit")
+        SUMMIT = "summit", _("summit")
+        FORUM = "forum", _("forum")
+        OTHER = "other", _("other")
+
+    name_ru = models.CharField(_("name (Russian)"), max_length=300, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    started_on = models.DateField(_("date"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    place_ru = models.CharField(_("place (Russian)"), max_length=200, blank=True)
+    place_en = models.CharField(_("place (English)"), max_length=200, blank=True)
+    summary_ru = models.TextField(_("summary (Russian)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    class Meta:
+        ordering = ["-started_on", "slug"]
+        verbose_name = _("occasion")
+        verbose_name_plural = _("occasions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="occasion_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return self.name_en or self.name_ru
+
+    @property
+    def name(self):
+        return self.localized("name")
+
+    @property
+    def place(self):
+        return self.localized("place")
+
+    @property
+    def summary(self):
+        return self.localized("summary")
+
+    def clean(self):
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            raise ValidationError(
+                {"ended_on": _("An occasion cannot end before it starts.")}
+            )
+
+    def get_absolute_url(self):
+        return reverse("agreements:occasion", args=[self.slug])

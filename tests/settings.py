@@ -1,0 +1,16 @@
+"""The test environment: production settings (DEBUG off) with a throwaway key, a
+fast password hasher, no HTTPS redirect and a generous anonymous rate. Defaults
+only: anything set in the environment (e.g. DATABASE_URL) wins. So a bare
+`pytest` from the repository root runs the suite; `make test` adds nothing."""
+
+import os
+
+for name, value in {
+    "DJANGO_SECRET_KEY": "test-only-not-secret",
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+    "DJANGO_PASSWORD_HASHERS": "django.contrib.auth.hashers.MD5PasswordHasher",
+    "API_ANON_RATE": "100000/min",
+}.items():
+    os.environ.setdefault(name, value)
+
+from tracker.settings import *  # noqa: E402, F403

@@ -29,6 +29,21 @@ class RecordQuerySet(models.QuerySet):
         return qs
 
 
+class CitationQuerySet(RecordQuerySet):
+    def disputes(self):
+        """(document, field) pairs whose cited sources give different claims: the
+        SQL form of `Document.disputed_fields`. Rows: {document, field, claims}."""
+        return (
+            self.exclude(field="")
+            .exclude(claim="")
+            .filter(document__isnull=False)
+            .values("document", "field")
+            .annotate(claims=models.Count("claim", distinct=True))
+            .filter(claims__gt=1)
+            .order_by("document", "field")
+        )
+
+
 class DocumentQuerySet(RecordQuerySet):
     def _rows(self, relation):
         """The queryset of a related model (`events` → LifecycleEvent objects)."""
@@ -59,6 +74,32 @@ class DocumentQuerySet(RecordQuerySet):
                 "relations_in",
                 queryset=self._rows("relations_in").select_related("from_document"),
             ),
+        )
+
+    # The data-quality rules: what is not known yet about a document.
+    def disputed(self):
+        return self.filter(pk__in=self._rows("citations").disputes().values("document"))
+
+    def title_unknown(self):
+        TitleStatus = self.model.TitleStatus
+        return self.filter(
+            title_status__in=[TitleStatus.UNKNOWN, TitleStatus.DESCRIPTIVE]
+        )
+
+    def title_reported(self):
+        return self.filter(title_status=self.model.TitleStatus.REPORTED)
+
+    def without_parties(self):
+        return self.exclude(
+            Exists(self._rows("participations").filter(document=OuterRef("pk")))
+        )
+
+    def undated(self):
+        return self.filter(signed_on__isnull=True)
+
+    def uncited(self):
+        return self.exclude(
+            Exists(self._rows("citations").filter(document=OuterRef("pk")))
         )
 
     def with_status_on(self, day):

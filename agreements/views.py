@@ -305,16 +305,8 @@ class DataQualityView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        disputes = (
-            Citation.objects.exclude(field="")
-            .exclude(claim="")
-            .filter(document__isnull=False)
-            .values("document", "field")
-            .annotate(claims=Count("claim", distinct=True))
-            .filter(claims__gt=1)
-        )
         disputed = {}
-        for row in disputes:
+        for row in Citation.objects.disputes():
             disputed.setdefault(row["document"], []).append(
                 field_label(Document, row["field"])
             )
@@ -322,17 +314,14 @@ class DataQualityView(TemplateView):
         context.update(
             disputed=[(doc, disputed[doc.pk]) for doc in docs.filter(pk__in=disputed)],
             sections=[
-                (
-                    _("Title unknown or only described"),
-                    docs.filter(title_status__in=["unknown", "descriptive"]),
-                ),
+                (_("Title unknown or only described"), docs.title_unknown()),
                 (
                     _("Title as reported, official wording not confirmed"),
-                    docs.filter(title_status="reported"),
+                    docs.title_reported(),
                 ),
-                (_("Parties not known"), docs.filter(participations__isnull=True)),
-                (_("Signing date not known"), docs.filter(signed_on__isnull=True)),
-                (_("No source cited"), docs.filter(citations__isnull=True)),
+                (_("Parties not known"), docs.without_parties()),
+                (_("Signing date not known"), docs.undated()),
+                (_("No source cited"), docs.uncited()),
             ],
         )
         return context

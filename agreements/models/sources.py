@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..querysets import RecordQuerySet
+from ..querysets import CitationQuerySet
 from .base import SlugKeyed, Timestamped, URLField, format_partial_date
 from .documents import Document
 from .records import Occasion, Party
@@ -117,7 +117,7 @@ class Citation(Timestamped):
         "party__slug",
         "field",
     )
-    objects = RecordQuerySet.as_manager()
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["field", "source__slug"]

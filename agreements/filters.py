@@ -2,7 +2,7 @@
 
 import django_filters as filters
 from django import forms
-from django.db.models import Count
+from django.db.models import Count, F
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -141,34 +141,62 @@ class DocumentFilter(SearchFilter):
         return queryset.in_force_on(value)
 
 
-FACETS = [
-    ("sector", "sectors__slug"),
-    ("party", "participations__party__slug"),
-    ("kind", "kind"),
-    ("legal_level", "legal_level"),
-    ("status", "status"),
-    ("occasion", "occasion__slug"),
-]
+# The filters the list page offers as facets, in this order.
+FACETS = ["sector", "party", "kind", "legal_level", "status", "occasion", "year"]
 
 
-def document_facets(queryset):
-    """Counts per value of each facet within `queryset`; one query per facet."""
-    base = Document.objects.filter(pk__in=queryset.values("pk"))
-    facets = {}
-    for name, path in FACETS:
+def toggle_url(query, name, value):
+    """The query string with `name=value` added, or removed if present; page reset."""
+    query = query.copy()
+    query.pop("page", None)
+    values = query.getlist(name)
+    value = str(value)
+    if value in values:
+        values.remove(value)
+    else:
+        values.append(value)
+    query.setlist(name, values)
+    return "?" + query.urlencode() if query else "?"
+
+
+def facet_labels(declared, values):
+    """What a reader calls each value of a facet: the record's name or the choice."""
+    if isinstance(declared, SlugsFilter):
+        return {r.slug: r.name for r in declared.queryset.filter(slug__in=values)}
+    if isinstance(declared, filters.ChoiceFilter | filters.MultipleChoiceFilter):
+        choices = declared.extra["choices"]
+        return dict(choices() if callable(choices) else choices)
+    return {}
+
+
+def document_facets(filterset, query):
+    """[(title, param, [(label, count, url, selected)])]: each facet is a declared
+    filter — its label, field path and choices — counted within the filtered set,
+    one query per facet."""
+    base = Document.objects.filter(pk__in=filterset.qs.values("pk"))
+    result = []
+    for name in FACETS:
+        declared = filterset.filters[name]
+        path = declared.field_name
+        by_year = declared.lookup_expr == "year"
         rows = (
             base.exclude(**{f"{path}__isnull": True})
-            .values(path)
+            .values(value=ExtractYear(path) if by_year else F(path))
             .annotate(n=Count("pk", distinct=True))
-            .order_by("-n", path)
+            .order_by("-value" if by_year else "-n", "value")
         )
-        facets[name] = [(row[path], row["n"]) for row in rows]
-    years = (
-        base.exclude(signed_on=None)
-        .annotate(y=ExtractYear("signed_on"))
-        .values("y")
-        .annotate(n=Count("pk"))
-        .order_by("-y")
-    )
-    facets["year"] = [(row["y"], row["n"]) for row in years]
-    return facets
+        counts = [(row["value"], row["n"]) for row in rows]
+        labels = facet_labels(declared, [value for value, _n in counts])
+        selected = query.getlist(name)
+        values = [
+            (
+                labels.get(value, value),
+                n,
+                toggle_url(query, name, value),
+                str(value) in selected,
+            )
+            for value, n in counts
+        ]
+        if values:
+            result.append((declared.label, name, values))
+    return result

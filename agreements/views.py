@@ -3,14 +3,15 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import Count
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
 
 from .export import export_response
-from .filters import FACETS, DocumentFilter, document_facets
-from .models import Citation, Document, Occasion, Party, Sector, Status
+from .filters import DocumentFilter, document_facets
+from .models import Citation, Document, Occasion, Party, Sector
 
 PAGE_SIZE = 25
 # Citation fields that are not model fields: facts about a record as a whole.
@@ -64,20 +65,6 @@ def healthz(request):
     )
 
 
-def toggle_url(query, name, value):
-    """The query string with `name=value` added, or removed if present; page reset."""
-    query = query.copy()
-    query.pop("page", None)
-    values = query.getlist(name)
-    value = str(value)
-    if value in values:
-        values.remove(value)
-    else:
-        values.append(value)
-    query.setlist(name, values)
-    return "?" + query.urlencode() if query else "?"
-
-
 def paginate(request, queryset, per_page=PAGE_SIZE):
     """A page of `queryset`; a bad page number gives page 1 and an error message."""
     paginator = Paginator(queryset, per_page)
@@ -89,43 +76,54 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
         ) % {"page": request.GET.get("page")}
 
 
-class DocumentListView(TemplateView):
+class DocumentListView(FilterView):
+    """The searchable, filterable list; an invalid filter or page is a 400 page
+    that names the parameter (and shows no rows, or the first page)."""
+
+    filterset_class = DocumentFilter
+    queryset = Document.objects.with_related()
+    paginate_by = PAGE_SIZE
     template_name = "agreements/document_list.html"
+    context_object_name = "documents"
 
     def get(self, request, *args, **kwargs):
-        context = self.get_context_data(**kwargs)
-        status = 400 if context["errors"] else 200
-        return self.render_to_response(context, status=status)
+        self.errors = []
+        response = super().get(request, *args, **kwargs)
+        if self.errors:
+            response.status_code = 400
+        return response
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        if not filterset.is_valid():
+            self.errors += [
+                f"{filterset.filters[name].label if name in filterset.filters else name}"
+                f": {message}"
+                for name, messages in filterset.errors.items()
+                for message in messages
+            ]
+        return filterset
+
+    def paginate_queryset(self, queryset, page_size):
+        try:
+            return super().paginate_queryset(queryset, page_size)
+        except Http404:
+            self.errors.append(
+                _("There is no page “%(page)s”; showing the first page.")
+                % {"page": self.request.GET.get("page")}
+            )
+            self.kwargs["page"] = 1
+            return super().paginate_queryset(queryset, page_size)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset = DocumentFilter(
-            self.request.GET,
-            queryset=Document.objects.with_related().order_by("-signed_on", "slug"),
-        )
-        errors = []
-        if filterset.is_valid():
-            documents = filterset.qs
-        else:
-            documents = Document.objects.none()
-            for field, messages in filterset.errors.items():
-                label = (
-                    filterset.filters[field].label
-                    if field in filterset.filters
-                    else field
-                )
-                errors += [f"{label}: {m}" for m in messages]
-        page, page_error = paginate(self.request, documents)
-        if page_error:
-            errors.append(page_error)
         query = self.request.GET.copy()
         query.pop("page", None)
+        filterset = context["filter"]
         context.update(
             filterset=filterset,
-            page_obj=page,
-            documents=page.object_list,
-            errors=errors,
-            facets=self.facets(documents) if not errors else [],
+            errors=self.errors,
+            facets=[] if self.errors else document_facets(filterset, self.request.GET),
             query=query.urlencode(),
             sort_options=filterset.filters["ordering"].field.choices,
             current_sort=self.request.GET.get("ordering", ""),
@@ -137,51 +135,6 @@ class DocumentListView(TemplateView):
             ],
         )
         return context
-
-    def facets(self, documents):
-        """[(title, param, [(label, count, url, selected)])] for the sidebar."""
-        counts = document_facets(documents)
-        labels = {
-            "sector": dict((s.slug, s.name) for s in Sector.objects.all()),
-            "party": dict(
-                (p.slug, p.name)
-                for p in Party.objects.filter(slug__in=[v for v, _ in counts["party"]])
-            ),
-            "occasion": dict(
-                (o.slug, o.name)
-                for o in Occasion.objects.filter(
-                    slug__in=[v for v, _ in counts["occasion"]]
-                )
-            ),
-            "kind": dict(Document.Kind.choices),
-            "legal_level": dict(Document.Level.choices),
-            "status": dict(Status.choices),
-        }
-        titles = {
-            "sector": _("Sector"),
-            "party": _("Party"),
-            "kind": _("Kind"),
-            "legal_level": _("Legal level"),
-            "status": _("Status"),
-            "occasion": _("Occasion"),
-            "year": _("Year signed"),
-        }
-        query = self.request.GET
-        result = []
-        for name in [*(facet for facet, _path in FACETS), "year"]:
-            selected = query.getlist(name)
-            values = [
-                (
-                    labels.get(name, {}).get(value, value),
-                    n,
-                    toggle_url(query, name, value),
-                    str(value) in selected,
-                )
-                for value, n in counts[name]
-            ]
-            if values:
-                result.append((titles[name], name, values))
-        return result
 
 
 def document_export(request, fmt):

@@ -7,9 +7,11 @@ import, management commands, fixture loading — calls `documents_refresh`
 once, after it has written the rows the columns depend on.
 """
 
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import Prefetch, Q, Value
+from django.db.models import OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from .lifecycle import status_from_events
@@ -17,47 +19,44 @@ from .models import Document, Participation, Party
 
 BATCH = 2000
 
-# (field, text search configuration, weight) of a document's search vector.
-VECTOR_FIELDS = [
-    ("title_ru", "russian", "A"),
-    ("title_en", "english", "A"),
-    ("summary_ru", "russian", "B"),
-    ("summary_en", "english", "B"),
-    ("place_ru", "russian", "C"),
-    ("place_en", "english", "C"),
-]
 
+def search_vector():
+    """The weighted full-text vector of a document (PostgreSQL): titles (A),
+    summaries (B), places, parties and signatories (C) in their languages' text
+    search configurations, and the slug (D); evaluated in one UPDATE."""
 
-def search_vector(document):
-    """The weighted vector of a document with its parties' names and signatories
-    (prefetched); an expression evaluated by PostgreSQL in the same UPDATE."""
-    texts = [(getattr(document, f), config, w) for f, config, w in VECTOR_FIELDS]
-    for p in document.participations.all():
-        texts += [
-            (p.party.name_ru, "russian", "C"),
-            (p.party.name_en, "english", "C"),
-            (p.signatory_ru, "russian", "C"),
-            (p.signatory_en, "english", "C"),
-        ]
-    vector = SearchVector(Value(document.slug), config="simple", weight="D")
-    for text, config, weight in texts:
-        if text:
-            vector = vector + SearchVector(Value(text), config=config, weight=weight)
-    return vector
+    def names(*fields):
+        rows = Participation.objects.filter(document=OuterRef("pk"))
+        parts = [part for f in fields for part in (Coalesce(f, Value("")), Value(" "))]
+        text = StringAgg(Concat(*parts), delimiter=" ")
+        return Subquery(rows.values("document").annotate(t=text).values("t"))
+
+    return (
+        SearchVector("title_ru", config="russian", weight="A")
+        + SearchVector("title_en", config="english", weight="A")
+        + SearchVector("summary_ru", config="russian", weight="B")
+        + SearchVector("summary_en", config="english", weight="B")
+        + SearchVector("place_ru", config="russian", weight="C")
+        + SearchVector("place_en", config="english", weight="C")
+        + SearchVector(
+            names("party__name_ru", "signatory_ru"), config="russian", weight="C"
+        )
+        + SearchVector(
+            names("party__name_en", "signatory_en"), config="english", weight="C"
+        )
+        + SearchVector("slug", config="simple", weight="D")
+    )
 
 
 def documents_refresh(ids, *, touch=True):
     """Recompute the derived columns of the documents with these primary keys.
 
-    A fixed number of queries per batch of documents (events, parties, one
-    UPDATE), however many rows each has. `touch` bumps `updated_at`, so that
-    ETags and `updated_since` see changes to nested rows; fixture loads keep
-    the timestamps they were dumped with.
+    A fixed number of queries per batch of documents (documents with their events
+    and parties, one UPDATE, one more for the vector on PostgreSQL), however many
+    rows each has. `touch` bumps `updated_at`, so that ETags and `updated_since`
+    see changes to nested rows; fixture loads keep their dumped timestamps.
     """
     fields = ["status", "search_text"] + ["updated_at"] * touch
-    with_vector = connection.vendor == "postgresql"
-    if with_vector:
-        fields.append("search_vector")
     now = timezone.now()
     ids = sorted({pk for pk in ids if pk})
     for start in range(0, len(ids), BATCH):
@@ -74,9 +73,9 @@ def documents_refresh(ids, *, touch=True):
                 document.participations.all()
             )
             document.updated_at = now
-            if with_vector:
-                document.search_vector = search_vector(document)
         Document.objects.bulk_update(documents, fields)
+        if connection.vendor == "postgresql":
+            Document.objects.filter(pk__in=batch).update(search_vector=search_vector())
     return len(ids)
 
 

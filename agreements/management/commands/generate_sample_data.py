@@ -1,89 +1,236 @@
-"""Bulk synthetic documents for load tests and benchmarks — never for the real site."""
+"""Bulk synthetic documents for load tests and benchmarks — never for the real site.
+
+Titles and summaries are drawn from a bilingual vocabulary with skewed
+frequencies (Zipf-like), so a search term matches a few per cent of the rows, as
+in real data, and not all of them or none.
+"""
 
 import datetime
 import random
+import sys
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from agreements.derive import documents_refresh
+from agreements.lifecycle import EventKind
 from agreements.models import (
+    Citation,
     Document,
     LifecycleEvent,
     Participation,
     Party,
     Sector,
-    Status,
+    Source,
 )
 
 PREFIX = "sample-"
-BATCH = 1000
+BATCH = 5000
+
+# (Russian, English): fields of cooperation, most frequent first.
+TOPICS = [
+    ("энергетики", "energy"),
+    ("торговли", "trade"),
+    ("транспорта и логистики", "transport and logistics"),
+    ("сельского хозяйства", "agriculture"),
+    ("образования", "education"),
+    ("здравоохранения", "health care"),
+    ("культуры", "culture"),
+    ("науки и технологий", "science and technology"),
+    ("промышленности", "industry"),
+    ("туризма", "tourism"),
+    ("спорта", "sport"),
+    ("водных ресурсов", "water resources"),
+    ("цифровизации", "digitalisation"),
+    ("таможенного администрирования", "customs administration"),
+    ("финансов и инвестиций", "finance and investment"),
+    ("связи", "telecommunications"),
+    ("охраны окружающей среды", "environmental protection"),
+    ("космической деятельности", "space activities"),
+    ("атомной энергетики", "nuclear power"),
+    ("железнодорожного сообщения", "rail transport"),
+    ("авиации", "civil aviation"),
+    ("миграции", "migration"),
+    ("молодёжной политики", "youth policy"),
+    ("информационной безопасности", "information security"),
+    ("геологии и недропользования", "geology and mineral resources"),
+    ("нефтегазовой отрасли", "oil and gas"),
+    ("угольной генерации", "coal-fired generation"),
+    ("теплоснабжения", "district heating"),
+    ("машиностроения", "mechanical engineering"),
+    ("фармацевтики", "pharmaceuticals"),
+]
+KINDS = [
+    ("Соглашение", "Agreement", Document.Kind.AGREEMENT),
+    ("Меморандум о взаимопонимании", "Memorandum of understanding", "memorandum"),
+    ("План действий", "Action plan", Document.Kind.ACTION_PLAN),
+    ("Программа", "Programme", Document.Kind.PROGRAMME),
+    ("Протокол", "Protocol", Document.Kind.PROTOCOL),
+    ("Договор", "Treaty", Document.Kind.TREATY),
+    ("Контракт", "Contract", Document.Kind.CONTRACT),
+]
+PLACES = [
+    ("Москва", "Moscow"),
+    ("Астана", "Astana"),
+    ("Минск", "Minsk"),
+    ("Ташкент", "Tashkent"),
+    ("Бишкек", "Bishkek"),
+    ("Душанбе", "Dushanbe"),
+    ("Ереван", "Yerevan"),
+    ("Баку", "Baku"),
+    ("Санкт-Петербург", "Saint Petersburg"),
+    ("Алматы", "Almaty"),
+    ("Казань", "Kazan"),
+    ("Омск", "Omsk"),
+]
+# Summary phrases: (Russian, English).
+PHRASES = [
+    (
+        "Стороны договорились о совместных проектах",
+        "The parties agreed on joint projects",
+    ),
+    ("предусмотрено строительство новых объектов", "new facilities are to be built"),
+    ("создаётся рабочая группа", "a working group is set up"),
+    ("определён порядок финансирования", "the financing arrangements are set out"),
+    ("срок действия продлевается автоматически", "the term is renewed automatically"),
+    ("стороны обмениваются информацией", "the parties exchange information"),
+    ("предусмотрены поставки оборудования", "equipment deliveries are provided for"),
+    ("проводятся совместные исследования", "joint research is carried out"),
+    ("упрощается порядок пересечения границы", "border crossing is simplified"),
+    ("создаётся совместное предприятие", "a joint venture is established"),
+    ("организуется обучение специалистов", "training of specialists is organised"),
+    ("стороны координируют позиции", "the parties coordinate their positions"),
+]
+
+
+def zipf_choice(rng, items):
+    """Item i with probability proportional to 1 / (i + 1)."""
+    weights = [1 / (i + 1) for i in range(len(items))]
+    return rng.choices(items, weights=weights)[0]
 
 
 class Command(BaseCommand):
     help = (
-        "Create N synthetic documents (slugs start with 'sample-') with parties, sectors "
-        "and a signing event, for benchmarks. --delete removes them again."
+        "Create N synthetic documents (slugs start with 'sample-') with parties, "
+        "sectors, events and a citation each, for benchmarks. Refuses a database "
+        "holding real documents unless --force. --delete removes the samples."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("count", type=int, nargs="?", default=10_000)
-        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--seed", type=int, default=1, help="random seed")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="add samples even where real (non-sample) documents exist",
+        )
         parser.add_argument(
             "--delete", action="store_true", help="remove sample documents"
         )
 
-    def handle(self, *args, count, seed, delete, **options):
+    def handle(self, *args, count, seed, force, delete, **options):
+        samples = Document.objects.filter(slug__startswith=PREFIX)
         if delete:
-            deleted, _ = Document.objects.filter(slug__startswith=PREFIX).delete()
+            deleted, _ = samples.delete()
             self.stdout.write(self.style.SUCCESS(f"Deleted {deleted} rows."))
             return
+        real = Document.objects.exclude(slug__startswith=PREFIX).count()
+        if real and not force:
+            raise CommandError(
+                f"This database holds {real} real documents; sample data would mix "
+                "with them. Use a separate database, or --force."
+            )
         parties, sectors = list(Party.objects.all()), list(Sector.objects.all())
         if len(parties) < 2 or not sectors:
             raise CommandError(
-                "Load the fixtures first: manage.py loaddata astana-2023"
+                "Need at least two parties and a sector: manage.py loaddata astana-2023"
             )
+        source, _ = Source.objects.get_or_create(
+            slug=f"{PREFIX}source",
+            defaults={"title": "Synthetic source for benchmarks", "language": "ru/en"},
+        )
         rng = random.Random(seed)
-        start = Document.objects.filter(slug__startswith=PREFIX).count()
-        kinds, levels = Document.Kind.values, Document.Level.values
-        done = 0
+        first = samples.count()
+        started, done = time.monotonic(), 0
         while done < count:
             size = min(BATCH, count - done)
             with transaction.atomic():
                 docs = Document.objects.bulk_create(
-                    [
-                        self._document(rng, start + done + i, kinds, levels)
-                        for i in range(size)
-                    ]
+                    self._document(rng, first + done + i) for i in range(size)
                 )
-                Participation.objects.bulk_create(
-                    Participation(document=d, party=p, role="party", position=n)
-                    for d in docs
-                    for n, p in enumerate(rng.sample(parties, 2), 1)
-                )
-                Document.sectors.through.objects.bulk_create(
-                    Document.sectors.through(document=d, sector=rng.choice(sectors))
-                    for d in docs
-                )
-                LifecycleEvent.objects.bulk_create(
-                    LifecycleEvent(document=d, kind="signed", occurred_on=d.signed_on)
-                    for d in docs
-                )
+                self._rows(rng, docs, parties, sectors, source)
+                documents_refresh([d.pk for d in docs])
             done += size
-            self.stdout.write(f"  {done}/{count} documents")
-        self.stdout.write(self.style.SUCCESS(f"Created {count} sample documents."))
-
-    def _document(self, rng, n, kinds, levels):
-        day = datetime.date(2000, 1, 1) + datetime.timedelta(days=rng.randrange(9000))
-        title = f"Образец соглашения {n} о сотрудничестве"
-        doc = Document(
-            slug=f"{PREFIX}{n}",
-            title_ru=title,
-            title_en=f"Sample cooperation agreement {n}",
-            title_status="official",
-            kind=rng.choice(kinds),
-            legal_level=rng.choice(levels),
-            signed_on=day,
-            status=Status.SIGNED,
+            rate = done / (time.monotonic() - started)
+            self._progress(done, count, rate)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nCreated {count} sample documents in "
+                f"{time.monotonic() - started:.0f} s ({rate:.0f}/s)."
+            )
         )
-        doc.search_text = doc.build_search_text()
-        return doc
+
+    def _progress(self, done, count, rate):
+        width = 30
+        bar = "#" * (width * done // count)
+        end = "\r" if sys.stdout.isatty() else "\n"
+        self.stdout.write(
+            f"  [{bar:<{width}}] {done}/{count} documents, {rate:.0f}/s", ending=end
+        )
+
+    def _document(self, rng, n):
+        kind_ru, kind_en, kind = zipf_choice(rng, KINDS)
+        topic_ru, topic_en = zipf_choice(rng, TOPICS)
+        place_ru, place_en = rng.choice(PLACES)
+        phrases = rng.sample(PHRASES, 2)
+        day = datetime.date(1995, 1, 1) + datetime.timedelta(days=rng.randrange(11000))
+        return Document(
+            slug=f"{PREFIX}{n}",
+            title_ru=f"{kind_ru} о сотрудничестве в области {topic_ru} № {n}",
+            title_en=f"{kind_en} on cooperation in {topic_en} No. {n}",
+            title_status="official",
+            kind=kind,
+            legal_level=zipf_choice(rng, Document.Level.values),
+            signed_on=day,
+            place_ru=place_ru,
+            place_en=place_en,
+            summary_ru=f"{phrases[0][0]}; {phrases[1][0]}. Сфера: {topic_ru}.",
+            summary_en=f"{phrases[0][1]}; {phrases[1][1]}. Field: {topic_en}.",
+        )
+
+    def _rows(self, rng, docs, parties, sectors, source):
+        Participation.objects.bulk_create(
+            Participation(document=d, party=p, role="party", position=n)
+            for d in docs
+            for n, p in enumerate(rng.sample(parties, 2), 1)
+        )
+        Document.sectors.through.objects.bulk_create(
+            Document.sectors.through(document=d, sector=s)
+            for d in docs
+            for s in {zipf_choice(rng, sectors) for _ in range(rng.randint(1, 2))}
+        )
+        events = []
+        for d in docs:
+            events.append(
+                LifecycleEvent(document=d, kind="signed", occurred_on=d.signed_on)
+            )
+            if rng.random() < 0.6:
+                later = d.signed_on + datetime.timedelta(days=rng.randrange(30, 400))
+                events.append(
+                    LifecycleEvent(
+                        document=d, kind=EventKind.ENTERED_INTO_FORCE, occurred_on=later
+                    )
+                )
+                if rng.random() < 0.1:
+                    ended = later + datetime.timedelta(days=rng.randrange(365, 3650))
+                    events.append(
+                        LifecycleEvent(
+                            document=d, kind=EventKind.TERMINATED, occurred_on=ended
+                        )
+                    )
+        LifecycleEvent.objects.bulk_create(events)
+        Citation.objects.bulk_create(
+            Citation(source=source, document=d, field="", confidence="high")
+            for d in docs
+        )

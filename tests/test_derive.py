@@ -1,0 +1,199 @@
+"""Every write path derives a document's columns once per save, visibly.
+
+"Once" is read off the SQL: `documents_refresh` writes the derived columns with
+one bulk UPDATE per batch (`SET "status" = CASE …`), so counting those statements
+counts derivations, whatever else the save does with its N rows.
+"""
+
+import datetime
+import io
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from agreements.lifecycle import EventKind, Status
+from agreements.models import Document
+
+from .factories import DocumentFactory, PartyFactory
+from .test_admin import change_form_data
+
+pytestmark = pytest.mark.django_db
+DERIVING = re.compile(r'UPDATE "agreements_document" SET "status" = \(?CASE')
+
+
+class Derivations(CaptureQueriesContext):
+    """Counts the derivations (and the queries) run inside the block."""
+
+    def __init__(self):
+        super().__init__(connection)
+
+    @property
+    def count(self):
+        return sum(bool(DERIVING.match(q["sql"])) for q in self.captured_queries)
+
+
+def event_rows(prefix, n, start=datetime.date(2001, 1, 1)):
+    """Admin inline data for `n` events: signed, then n-1 ratifications, the last
+    one an entry into force."""
+    data = {f"{prefix}-TOTAL_FORMS": str(n), f"{prefix}-INITIAL_FORMS": "0"}
+    for i in range(n):
+        kind = EventKind.SIGNED if i == 0 else EventKind.RATIFIED
+        if i == n - 1 and n > 1:
+            kind = EventKind.ENTERED_INTO_FORCE
+        data[f"{prefix}-{i}-kind"] = kind
+        data[f"{prefix}-{i}-occurred_on"] = str(start + datetime.timedelta(days=i))
+    return data
+
+
+@pytest.mark.parametrize("n", [1, 5, 20])
+def test_admin_save_with_n_event_rows_derives_the_status_once(analyst_client, n):
+    doc = DocumentFactory()
+    url = reverse("admin:agreements_document_change", args=[doc.pk])
+    data = change_form_data(analyst_client, url)
+    data.update(event_rows("events", n))
+    with Derivations() as run:
+        response = analyst_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    doc.refresh_from_db()
+    assert doc.events.count() == n
+    assert doc.status == (Status.SIGNED if n == 1 else Status.IN_FORCE)
+    assert run.count == 1
+
+
+def test_admin_add_page_derives_status_and_search_text_once(analyst_client):
+    url = reverse("admin:agreements_document_add")
+    data = change_form_data(analyst_client, url)
+    party = PartyFactory(name_en="Republic of Zembla")
+    data.update(
+        slug="new-treaty",
+        kind="treaty",
+        legal_level="interstate",
+        title_status="official",
+        title_en="New treaty",
+        signed_precision="day",
+        **event_rows("events", 2),
+        **{
+            "participations-TOTAL_FORMS": "1",
+            "participations-INITIAL_FORMS": "0",
+            "participations-0-party": party.pk,
+            "participations-0-role": "party",
+            "participations-0-position": "1",
+        },
+    )
+    with Derivations() as run:
+        response = analyst_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    doc = Document.objects.get(slug="new-treaty")
+    assert doc.status == Status.IN_FORCE
+    assert list(Document.objects.search("zembla")) == [doc]
+    assert run.count == 1
+
+
+def test_renaming_a_party_in_the_admin_rederives_its_documents(analyst_client):
+    from .factories import ParticipationFactory
+
+    participation = ParticipationFactory()
+    party = participation.party
+    url = reverse("admin:agreements_party_change", args=[party.pk])
+    data = change_form_data(analyst_client, url)
+    data["name_en"] = "Duchy of Grand Fenwick"
+    with Derivations() as run:
+        assert analyst_client.post(url, data).status_code == 302
+    assert list(Document.objects.search("fenwick")) == [participation.document]
+    assert run.count == 1
+
+
+@pytest.fixture
+def api(analyst):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(analyst)
+    return client
+
+
+def test_api_create_and_update_derive_once_each(api):
+    with Derivations() as run:
+        created = api.post(
+            "/api/v1/documents/",
+            {"slug": "api-doc", "kind": "agreement", "title_en": "Orchard accord"},
+            format="json",
+        )
+    assert created.status_code == 201, created.content
+    assert run.count == 1
+    assert list(Document.objects.search("orchard")) == [
+        Document.objects.get(slug="api-doc")
+    ]
+    url = "/api/v1/documents/api-doc/"
+    with Derivations() as run:
+        changed = api.patch(
+            url,
+            {"title_en": "Vineyard accord"},
+            format="json",
+            HTTP_IF_MATCH=created["ETag"],
+        )
+    assert changed.status_code == 200, changed.content
+    assert run.count == 1
+    assert changed.json()["updated_at"] == api.get(url).json()["updated_at"]
+    assert list(Document.objects.search("vineyard"))
+    assert not Document.objects.search("orchard").exists()
+
+
+def test_import_derives_all_rows_once(tmp_path):
+    rows = [
+        {
+            "slug": f"imported-{i}",
+            "kind": "agreement",
+            "title_en": f"Imported {i}",
+            "events": "signed:2020-01-01;entered_into_force:2020-02-01",
+        }
+        for i in range(30)
+    ]
+    path = tmp_path / "rows.json"
+    path.write_text(json.dumps(rows))
+    with Derivations() as run:
+        call_command("import_documents", str(path), stdout=io.StringIO())
+    statuses = set(
+        Document.objects.filter(slug__startswith="imported-").values_list(
+            "status", flat=True
+        )
+    )
+    assert statuses == {Status.IN_FORCE}
+    assert run.count == 1
+
+
+def test_refresh_statuses_derives_only_what_changed_once():
+    docs = DocumentFactory.create_batch(3)
+    Document.objects.filter(pk__in=[d.pk for d in docs]).update(status="terminated")
+    with Derivations() as run:
+        call_command("refresh_statuses", "--all", stdout=io.StringIO())
+    assert set(Document.objects.values_list("status", flat=True)) == {Status.UNKNOWN}
+    assert run.count == 1
+
+
+def test_sample_data_is_derived(settings):
+    PartyFactory.create_batch(3)
+    from .factories import SectorFactory
+
+    SectorFactory()
+    call_command("generate_sample_data", "40", "--seed", "2", stdout=io.StringIO())
+    samples = Document.objects.filter(slug__startswith="sample-")
+    assert samples.count() == 40
+    # Every sample has a signing event; its status comes from the events.
+    for doc in samples.prefetch_related("events"):
+        assert doc.status == doc.status_on()
+        assert doc.search_text
+
+
+def test_loaddata_derives_the_fixture_once_keeping_timestamps():
+    with Derivations() as run:
+        call_command("loaddata", "astana-2023", verbosity=0)
+    memo = Document.objects.get(slug="astana-2023-tpp-memorandum")
+    assert memo.status == Status.SIGNED
+    assert "шульгинов" in memo.search_text or "кокшетау" in memo.search_text
+    assert run.count == 1

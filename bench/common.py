@@ -39,7 +39,9 @@ def manage(env, *args, quiet=True):
     )
 
 
-def prepare_database(env, database, documents):
+def prepare_database(env, database, documents, seed=1):
+    """Drop and rebuild `database` with the fixtures and `documents` sample
+    documents; returns the seconds `generate_sample_data` took."""
     subprocess.run(
         ["dropdb", "-h", "127.0.0.1", "-U", "root", "--if-exists", database], check=True
     )
@@ -47,8 +49,18 @@ def prepare_database(env, database, documents):
     manage(env, "migrate", "--noinput")
     manage(env, "loaddata", "astana-2023")
     manage(env, "collectstatic", "--noinput")
+    started = time.perf_counter()
     if documents:
-        manage(env, "generate_sample_data", str(documents), quiet=False)
+        manage(
+            env,
+            "generate_sample_data",
+            str(documents),
+            "--seed",
+            str(seed),
+            "--force",  # next to the fixtures' real documents, on purpose
+            quiet=False,
+        )
+    return time.perf_counter() - started
 
 
 def analyst_token(env):
@@ -75,7 +87,8 @@ def shell(env, code):
     return out.stdout.strip().splitlines()[-1]
 
 
-def start_server(env, port, workers=2, threads=4):
+def start_server(env, port, workers=2, threads=4, worker_class="gthread", timeout=30):
+    (ROOT / "bench" / "results").mkdir(exist_ok=True)
     log = open(
         ROOT / "bench" / "results" / "server.log", "a"
     )  # server's errors, not ours
@@ -92,7 +105,9 @@ def start_server(env, port, workers=2, threads=4):
             "--threads",
             str(threads),
             "--worker-class",
-            "gthread",
+            worker_class,
+            "--timeout",
+            str(timeout),
             "--log-level",
             "warning",
         ],
@@ -108,6 +123,17 @@ def start_server(env, port, workers=2, threads=4):
             time.sleep(0.2)
     server.kill()
     raise SystemExit("gunicorn did not become healthy")
+
+
+def stop(process, timeout=10):
+    """Terminate a process we started, killing it if it does not exit in time."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def percentile(values, p):

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,5 +14,10 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self):
+        from .caching import announce_change
+
+        # Signals only announce: any write to our records changes the data version.
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(announce_change, dispatch_uid=f"announce-{signal!r}")
         # After our own migrations, when our permissions exist.
         post_migrate.connect(_sync_roles, sender=self)

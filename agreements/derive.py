@@ -14,6 +14,7 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
+from .caching import announce_change
 from .lifecycle import status_from_events
 from .models import Document, Participation, Party
 
@@ -76,6 +77,8 @@ def documents_refresh(ids, *, touch=True):
         Document.objects.bulk_update(documents, fields)
         if connection.vendor == "postgresql":
             Document.objects.filter(pk__in=batch).update(search_vector=search_vector())
+    if ids:  # bulk updates send no signals: say so ourselves
+        announce_change()
     return len(ids)
 
 

@@ -7,6 +7,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
+from .caching import remember
 from .models import Document, Occasion, Party, Sector, Source, Status
 
 
@@ -185,7 +186,9 @@ def document_facets(filterset, query):
             .annotate(n=Count("pk", distinct=True))
             .order_by("-value" if by_year else "-n", "value")
         )
-        counts = [(row["value"], row["n"]) for row in rows]
+        counts = remember(
+            rows.query, lambda rows=rows: [(r["value"], r["n"]) for r in rows]
+        )
         labels = facet_labels(declared, [value for value, _n in counts])
         selected = query.getlist(name)
         values = [

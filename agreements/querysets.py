@@ -1,18 +1,20 @@
 import re
 
-from django.db import models
-from django.db.models import Case, Exists, OuterRef, Prefetch, Subquery, Value, When
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection, models
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
 
 from .lifecycle import STATUS_AFTER, EventKind, Status
 
+# Quotes, a leading minus or "or": the reader asked for precise matching.
+WEB_SEARCH_OPERATORS = re.compile(r'"|(^|\s)-|\sor\s', re.IGNORECASE)
+
 
 def normalize(text):
-    """Fold case (Cyrillic included) and ё→е so search works on any backend.
-
-    SQLite's LIKE folds ASCII only, so documents keep a normalised copy of
-    their text (`search_text`) and queries are normalised the same way.
-    """
-    return re.sub(r"\s+", " ", text.casefold().replace("ё", "е")).strip()
+    """Fold case (Cyrillic included) and ё→е, and keep only words, so search works
+    on any backend: SQLite's LIKE folds ASCII only, so records keep a normalised
+    copy of their text (`search_text`) and queries are normalised the same way."""
+    return re.sub(r"[\W_]+", " ", text.casefold().replace("ё", "е")).strip()
 
 
 class RecordQuerySet(models.QuerySet):
@@ -45,6 +47,39 @@ class CitationQuerySet(RecordQuerySet):
 
 
 class DocumentQuerySet(RecordQuerySet):
+    def search(self, query):
+        """The one search of documents (list page, API, admin): whole words.
+
+        PostgreSQL: full-text search in Russian and English (stemmed, so
+        «соглашения» finds «соглашение»; web-search syntax: "quoted phrases",
+        -exclusions, or), plus near-misses by trigram word similarity, best
+        matches first. Elsewhere: every word as the start of a word of the text.
+        """
+        if connection.vendor != "postgresql":
+            return self.starting_words(query)
+        if not normalize(query):
+            return self
+        wanted = SearchQuery(query, config="russian", search_type="websearch") | (
+            SearchQuery(query, config="english", search_type="websearch")
+        )
+        found = Q(search_vector=wanted)
+        if not WEB_SEARCH_OPERATORS.search(query):  # plain words: near-misses too
+            found |= Q(search_text__trigram_strict_word_similar=normalize(query))
+        return (
+            self.filter(found)
+            .annotate(rank=SearchRank(models.F("search_vector"), wanted))
+            .order_by("-rank", *self.model._meta.ordering)
+        )
+
+    def starting_words(self, query):
+        """Records with a word starting with each word of `query`, in any case."""
+        qs = self
+        for word in normalize(query).split():
+            qs = qs.filter(
+                Q(search_text__startswith=word) | Q(search_text__contains=f" {word}")
+            )
+        return qs
+
     def _rows(self, relation):
         """The queryset of a related model (`events` → LifecycleEvent objects)."""
         return self.model._meta.get_field(relation).related_model.objects

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from .caching import CachedCountPaginator
 from .export import export_response
 from .filters import DocumentFilter, document_facets
 from .models import Citation, Document, Occasion, Party, Sector
@@ -83,6 +84,7 @@ class DocumentListView(FilterView):
     filterset_class = DocumentFilter
     queryset = Document.objects.with_related()
     paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
     template_name = "agreements/document_list.html"
     context_object_name = "documents"
 
@@ -143,9 +145,7 @@ def document_export(request, fmt):
         return HttpResponseBadRequest(
             _("Export as .csv or .json."), content_type="text/plain"
         )
-    filterset = DocumentFilter(
-        request.GET, queryset=Document.objects.order_by("-signed_on", "slug")
-    )
+    filterset = DocumentFilter(request.GET, queryset=Document.objects.all())
     if not filterset.is_valid():
         return JsonResponse(
             {"detail": "Invalid filter.", "errors": filterset.errors}, status=400

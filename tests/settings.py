@@ -14,3 +14,7 @@ for name, value in {
     os.environ.setdefault(name, value)
 
 from tracker.settings import *  # noqa: E402, F403
+
+# A second alias for the replica router's tests: a test mirror of the default
+# database, used only where a test sets READ_FROM_REPLICA.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # full-text and trigram lookups (PostgreSQL only)
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -53,7 +54,9 @@ MIDDLEWARE = [
     "agreements.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "agreements.caching.AnonymousReadCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tracker.routers.ReplicaReadsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -93,12 +96,29 @@ DATABASES = {
 # reconnect, not a manual restart of the web process.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A PostgreSQL streaming replica for anonymous reads (see tracker/routers.py).
+READ_FROM_REPLICA = bool(env.str("DATABASE_REPLICA_URL", default=""))
+if READ_FROM_REPLICA:
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["tracker.routers.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared state lives in the database or Redis, never in one process's memory,
 # so a second web server sees the same sessions, cache and throttle counters.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Anonymous reads (whole responses, counts, facets) are cached under a data
+# version that every write changes; entries also expire after this long.
+READ_CACHE_SECONDS = env.int("READ_CACHE_SECONDS", default=3600)
+# How long a CDN in front may serve a page without asking (0: always revalidate
+# with the ETag, so an analyst's save shows at once).
+CDN_CACHE_SECONDS = env.int("CDN_CACHE_SECONDS", default=0)
+NOT_CACHED_PATHS = (f"/{ADMIN_URL}", "/healthz", "/static/")
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -1,10 +1,23 @@
+import base64
+import binascii
+import datetime
+import json
+
+from django.db import connection
+from django.db.models import Q
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+from ..caching import CachedCountPaginator
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """Page numbers with a bounded, client-chosen page size; bad values are a 400."""
+    """Page numbers with a bounded, client-chosen page size; bad values are a 400.
+    The total is counted once per filter set and data version."""
 
+    django_paginator_class = CachedCountPaginator
     page_size_query_param = "page_size"
     max_page_size = 500
 
@@ -35,3 +48,83 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 {"page": "Must be a page number (1, 2, …) or 'last'."}
             )
         return super().paginate_queryset(queryset, request, view)
+
+
+def _encode(document):
+    key = [document.signed_on and document.signed_on.isoformat(), document.slug]
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+
+
+def _decode(token):
+    try:
+        day, slug = json.loads(base64.urlsafe_b64decode(token.encode()))
+        return (day and datetime.date.fromisoformat(day)), str(slug)
+    except (binascii.Error, ValueError, TypeError, UnicodeError) as exc:
+        raise ValidationError(
+            {"after": "Not a position from a previous page's `next` link."}
+        ) from exc
+
+
+def after(day, slug):
+    """Documents after (day, slug) in the default order, newest first, ties by
+    slug; undated documents come first on PostgreSQL and last on SQLite."""
+    undated_first = connection.vendor == "postgresql"
+    if day is None:
+        later = Q(signed_on__isnull=True, slug__gt=slug)
+        return later | Q(signed_on__isnull=False) if undated_first else later
+    later = Q(signed_on__lt=day) | Q(signed_on=day, slug__gt=slug)
+    return later if undated_first else later | Q(signed_on__isnull=True)
+
+
+class DocumentPagination(PageNumberPagination):
+    """Page numbers, or keyset paging with `after` (empty for the first page):
+    no total, no offset, and no repeats or gaps while documents are added."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.keyset = "after" in request.query_params
+        if not self.keyset:
+            return super().paginate_queryset(queryset, request, view)
+        for clash in ("ordering", "q", "page"):
+            if clash in request.query_params:
+                raise ValidationError(
+                    {"after": f"Keyset paging keeps the default order; drop `{clash}`."}
+                )
+        self.request = request
+        token = request.query_params["after"]
+        if token:
+            queryset = queryset.filter(after(*_decode(token)))
+        size = self.get_page_size(request)
+        rows = list(queryset[: size + 1])
+        self.next_token = _encode(rows[size - 1]) if len(rows) > size else None
+        return rows[:size]
+
+    def get_paginated_response(self, data):
+        if not self.keyset:
+            return super().get_paginated_response(data)
+        url = self.request.build_absolute_uri()
+        next_url = self.next_token and replace_query_param(
+            url, "after", self.next_token
+        )
+        return Response({"next": next_url, "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count"]["description"] = (
+            "Absent in keyset paging (`after`)."
+        )
+        schema["required"] = ["results"]
+        return schema
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": "after",
+                "in": "query",
+                "required": False,
+                "description": "Keyset paging for sync clients: empty for the first "
+                "page, then the `after` of the `next` link. No total; not with "
+                "`ordering`, `q` or `page`.",
+                "schema": {"type": "string"},
+            },
+        ]

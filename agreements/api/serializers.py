@@ -152,6 +152,43 @@ class RelationSerializer(serializers.Serializer):
     document = serializers.SlugField()
 
 
+class PartyInListSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="party.slug")
+    name_ru = serializers.CharField(source="party.name_ru")
+    name_en = serializers.CharField(source="party.name_en")
+    role = serializers.CharField()
+
+
+class DocumentListSerializer(HtmlUrlMixin, serializers.ModelSerializer):
+    """What a list row shows; the whole record is on the detail endpoint (or in
+    the list with `?expand=details`)."""
+
+    occasion = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    sectors = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    parties = PartyInListSerializer(source="participations", many=True, read_only=True)
+
+    class Meta:
+        model = Document
+        fields = [
+            "slug",
+            "title_ru",
+            "title_en",
+            "title_status",
+            "kind",
+            "legal_level",
+            "status",
+            "signed_on",
+            "signed_precision",
+            "occasion",
+            "sectors",
+            "parties",
+            "url",
+            "updated_at",
+        ]
+
+
 class DocumentSerializer(
     ModelValidationMixin, HtmlUrlMixin, serializers.ModelSerializer
 ):

@@ -53,8 +53,9 @@ class Document(SlugKeyed, Bilingual, Timestamped):
         DESCRIPTIVE = "descriptive", _("description, not a title")
         UNKNOWN = "unknown", _("title unknown")
 
-    title_ru = models.TextField(_("title (Russian)"), blank=True)
-    title_en = models.TextField(_("title (English)"), blank=True)
+    # Bounded so that titles fit the ordering indexes (B-tree rows < 2.7 kB).
+    title_ru = models.TextField(_("title (Russian)"), max_length=1000, blank=True)
+    title_en = models.TextField(_("title (English)"), max_length=1000, blank=True)
     title_status = models.CharField(
         _("title certainty"),
         max_length=12,
@@ -141,6 +142,31 @@ class Document(SlugKeyed, Bilingual, Timestamped):
         ordering = ["-signed_on", "slug"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
+        # One index per offered ordering (ties broken by slug) and per facet
+        # filter with the default ordering: a list page reads 50 index entries,
+        # never the whole table.
+        indexes = [
+            *(
+                models.Index(fields=[order, "slug"], name=f"document_{name}")
+                for order, name in [
+                    ("-signed_on", "newest"),
+                    ("signed_on", "oldest"),
+                    ("title_ru", "title"),
+                    ("-title_ru", "title_desc"),
+                    ("title_en", "title_en"),
+                    ("-title_en", "title_en_desc"),
+                    ("updated_at", "updated"),
+                    ("-updated_at", "updated_desc"),
+                ]
+            ),
+            *(
+                models.Index(
+                    fields=[field, "-signed_on", "slug"],
+                    name=f"document_{field}_newest",
+                )
+                for field in ("kind", "legal_level", "status", "occasion")
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(value_amount__isnull=True) | Q(value_amount__gte=0),

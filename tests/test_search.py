@@ -1,0 +1,63 @@
+"""The one document search: whole words on every backend; stemming, ranking and
+near-misses on PostgreSQL."""
+
+import pytest
+from django.db import connection
+
+from agreements.models import Document
+
+from .factories import DocumentFactory
+
+pytestmark = pytest.mark.django_db
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text search is PostgreSQL's"
+)
+
+
+def slugs(query):
+    return [d.slug for d in Document.objects.search(query)]
+
+
+def test_search_matches_whole_words_not_substrings():
+    DocumentFactory(slug="transport", title_en="Transport corridor", title_ru="")
+    DocumentFactory(slug="sport", title_en="Sport exchanges", title_ru="")
+    assert slugs("sport") == ["sport"]
+    assert slugs("SPORT exchanges") == ["sport"]
+
+
+def test_search_folds_cyrillic_case_and_punctuation_on_every_backend():
+    DocumentFactory(slug="memo", title_ru="Меморандум по ТЭЦ «Кокшетау»", title_en="")
+    DocumentFactory(slug="other", title_ru="Другое", title_en="")
+    assert slugs("КОКШЕТАУ") == ["memo"]
+    assert slugs("«кокшетау»,") == ["memo"]
+
+
+@postgres_only
+def test_russian_and_english_words_are_found_in_other_forms():
+    DocumentFactory(slug="ru", title_ru="Соглашение о сотрудничестве", title_en="")
+    DocumentFactory(slug="en", title_ru="", title_en="Agreement on water")
+    assert slugs("соглашения") == ["ru"]
+    assert slugs("сотрудничеству") == ["ru"]
+    assert slugs("agreements") == ["en"]
+
+
+@postgres_only
+def test_title_matches_rank_above_summary_matches():
+    DocumentFactory(
+        slug="summary", title_en="Protocol", title_ru="", summary_en="About energy."
+    )
+    DocumentFactory(slug="title", title_en="Energy agreement", title_ru="")
+    assert slugs("energy") == ["title", "summary"]
+
+
+@postgres_only
+def test_a_near_miss_spelling_still_finds_the_document():
+    DocumentFactory(slug="memo", title_ru="Меморандум по ТЭЦ «Кокшетау»", title_en="")
+    assert slugs("Кокшитау") == ["memo"]
+
+
+@postgres_only
+def test_web_search_syntax_excludes_words():
+    DocumentFactory(slug="a", title_en="Energy and water", title_ru="")
+    DocumentFactory(slug="b", title_en="Energy and sport", title_ru="")
+    assert slugs("energy -sport") == ["a"]

@@ -13,12 +13,14 @@ import logging
 import time
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.utils.functional import cached_property
 from django.utils.http import http_date, quote_etag
+from rest_framework.settings import api_settings
 
 logger = logging.getLogger("agreements.cache")
 VERSION_KEY = "agreements:data-version"
@@ -87,6 +89,23 @@ def cached_count(queryset):
     return remember(f"count|{queryset.query}", queryset.count)
 
 
+def api_throttled(request):
+    """A cached API answer still counts against the anonymous rate: the API's own
+    throttles, asked before serving it (None if allowed, else the 429)."""
+    request.user = AnonymousUser()
+    for throttle_class in api_settings.DEFAULT_THROTTLE_CLASSES:
+        throttle = throttle_class()
+        if not throttle.allow_request(request, None):
+            wait = throttle.wait()
+            response = JsonResponse(
+                {"detail": "Request was throttled. Retry later."}, status=429
+            )
+            if wait:
+                response["Retry-After"] = str(int(wait) + 1)
+            return response
+    return None
+
+
 class AnonymousReadCacheMiddleware:
     """Whole responses to anonymous GETs of public pages and the API, cached by
     data version, URL, language and Accept header; validated by an ETag."""
@@ -101,6 +120,10 @@ class AnonymousReadCacheMiddleware:
             return self.get_response(request)
         digest = hashlib.sha256("|".join([version, *parts]).encode()).hexdigest()
         stored = _safely(lambda: cache.get("page:" + digest))
+        if stored and request.path.startswith("/api/"):
+            refused = api_throttled(request)
+            if refused:
+                return refused
         if stored:
             status, headers, content = stored
             response = HttpResponse(content, status=status, headers=headers)

@@ -36,10 +36,11 @@ admin.site.site_title = _("Agreement Tracker")
 
 
 def picker_label(record):
-    """What a search-as-you-type picker shows: a document's short title and slug."""
-    if isinstance(record, Document):
-        title = record.title_en or record.title_ru
-        return f"{truncatechars(title, 60)} ({record.slug})" if title else record.slug
+    """What a search-as-you-type picker shows: a short title or name and the
+    slug of a document or source, by which analysts know them."""
+    if isinstance(record, Document | Source):
+        title = truncatechars(str(record), 60) if str(record) else ""
+        return f"{title} ({record.slug})" if title else record.slug
     return str(record)
 
 
@@ -59,7 +60,7 @@ class PickerLabelMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and db_field.related_model is Document:
+        if field is not None and db_field.related_model in (Document, Source):
             field.label_from_instance = picker_label
         return field
 
@@ -195,7 +196,7 @@ class LifecycleEventInline(admin.TabularInline):
     fields = ["kind", "occurred_on", "party", "note"]
 
 
-class CitationInline(admin.StackedInline):
+class CitationInline(PickerLabelMixin, admin.StackedInline):
     model = Citation
     extra = 0
     autocomplete_fields = ["source"]
@@ -301,9 +302,8 @@ class DocumentAdmin(RecordAdmin):
         "signed",
         "status",
         "party_list",
-        "sector_list",
         "citation_count",
-    ]
+    ]  # fits 1280 px beside the filters; sectors are a filter
     list_filter = [
         WorkQueueFilter,
         "kind",
@@ -326,6 +326,10 @@ class DocumentAdmin(RecordAdmin):
         RelationInline,
     ]
     readonly_fields = ["status", "disputed", "version", "created_at", "updated_at"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     fieldsets = [
         (
             None,
@@ -526,12 +530,10 @@ class DocumentAdmin(RecordAdmin):
 
     @admin.display(description=_("parties"))
     def party_list(self, obj):
-        parties = {p.party_id: p.party for p in obj.participations.all()}.values()
-        return format_html_join(", ", "{}", ((p,) for p in parties)) or "—"
-
-    @admin.display(description=_("sectors"))
-    def sector_list(self, obj):
-        return ", ".join(str(s) for s in obj.sectors.all()) or "—"
+        parties = list({p.party_id: p.party for p in obj.participations.all()}.values())
+        shown = format_html_join(", ", "{}", ((p,) for p in parties[:3])) or "—"
+        more = len(parties) - 3
+        return format_html("{} (+{})", shown, more) if more > 0 else shown
 
     @admin.display(description=_("citations"), ordering="n_citations")
     def citation_count(self, obj):
@@ -643,6 +645,7 @@ class SourceAdmin(RecordAdmin):
         "citation_count",
     ]
     list_filter = ["language", "published_precision"]
+    ordering = ["slug"]  # explicit: the citation count groups rows
     fields = [
         "slug",
         "title",
@@ -662,7 +665,7 @@ class SourceAdmin(RecordAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(DerivedDataAdmin, SimpleHistoryAdmin):
+class CitationAdmin(DerivedDataAdmin, PickerLabelMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "field", "claim", "confidence", "source"]
     list_filter = ["confidence", "field", "source"]
     list_select_related = ["source", "document", "occasion", "party"]
@@ -671,7 +674,7 @@ class CitationAdmin(DerivedDataAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(LifecycleEvent)
-class LifecycleEventAdmin(DerivedDataAdmin, SimpleHistoryAdmin):
+class LifecycleEventAdmin(DerivedDataAdmin, PickerLabelMixin, SimpleHistoryAdmin):
     list_display = ["document", "kind", "occurred_on", "party"]
     list_filter = ["kind"]
     list_select_related = ["document", "party"]

@@ -1,13 +1,22 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
-from django.db.models.functions import ExtractYear
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Case, Count, Q, Value, When
+from django.db.models.functions import ExtractYear, Length
 from django.http import HttpResponseRedirect
-from django.utils.html import format_html_join
+from django.shortcuts import render
+from django.template.defaultfilters import truncatechars
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token, TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_forms import BulkChoiceForm, DocumentFromSourceForm, RecordAdminForm
 from .derive import documents_refresh, documents_showing, record_changed
+from .export import export_response
 from .models import (
     Citation,
     Document,
@@ -20,9 +29,54 @@ from .models import (
     Source,
     StaleVersion,
 )
+from .models.sources import citable_facts
 
 admin.site.site_header = _("Agreement Tracker — analysts")
 admin.site.site_title = _("Agreement Tracker")
+
+
+def picker_label(record):
+    """What a search-as-you-type picker shows: a short title or name and the
+    slug of a document or source, by which analysts know them."""
+    if isinstance(record, Document | Source):
+        title = truncatechars(str(record), 60) if str(record) else ""
+        return f"{title} ({record.slug})" if title else record.slug
+    return str(record)
+
+
+class AutocompleteView(AutocompleteJsonView):
+    def serialize_result(self, obj, to_field_name):
+        return {"id": str(getattr(obj, to_field_name)), "text": picker_label(obj)}
+
+
+# The site's pickers ask this view; AdminSite.get_urls reads the attribute.
+admin.site.autocomplete_view = lambda request: AutocompleteView.as_view(
+    admin_site=admin.site
+)(request)
+
+
+class PickerLabelMixin:
+    """The chosen document of a picker reads like the suggestions do."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.related_model in (Document, Source):
+            field.label_from_instance = picker_label
+        return field
+
+
+class ChangeReasonMixin:
+    """The form's optional reason goes into the history of the record and of
+    every inline row saved with it (simple-history reads `_change_reason`)."""
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("change_reason") or None
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for row in formset.forms:
+            row.instance._change_reason = form.cleaned_data.get("change_reason") or None
+        super().save_formset(request, form, formset, change)
 
 
 class NormalizedSearchMixin:
@@ -55,16 +109,33 @@ class DerivedDataAdmin:
             record_changed(record, pks)
 
 
-class RecordAdmin(DerivedDataAdmin, NormalizedSearchMixin, SimpleHistoryAdmin):
+def changed_fields(record):
+    """The fields a historical record changed, as the analyst knows them."""
+    previous = record.prev_record
+    if record.history_type == "-":
+        return _("deleted")
+    if previous is None:
+        return _("created")
+    names = record.diff_against(previous, excluded_fields=["version"]).changed_fields
+    opts = record.instance_type._meta
+    return ", ".join(str(opts.get_field(n).verbose_name) for n in names) or "—"
+
+
+class RecordAdmin(
+    ChangeReasonMixin,
+    DerivedDataAdmin,
+    PickerLabelMixin,
+    NormalizedSearchMixin,
+    SimpleHistoryAdmin,
+):
+    form = RecordAdminForm
     readonly_fields = ["created_at", "updated_at"]
     history_list_display = ["changed_fields"]
+    object_history_list_template = "admin/agreements/object_history_list.html"
 
     @admin.display(description=_("changed fields"))
     def changed_fields(self, record):
-        previous = record.prev_record
-        if previous is None:
-            return _("created")
-        return ", ".join(record.diff_against(previous).changed_fields) or "—"
+        return changed_fields(record)
 
 
 class SignedYearFilter(admin.SimpleListFilter):
@@ -87,6 +158,30 @@ class SignedYearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class WorkQueueFilter(admin.SimpleListFilter):
+    """What is still to do, the rules of the public data-quality page."""
+
+    title = _("work queue")
+    parameter_name = "todo"
+    QUEUES = {
+        "uncited": (_("no citation"), "uncited"),
+        "no_english_title": (_("no English title"), "without_english_title"),
+        "no_dated_event": (_("status without a dated event"), "without_events"),
+        "disputed": (_("disputed"), "disputed"),
+        "title_unknown": (_("title unknown"), "title_unknown"),
+        "without_parties": (_("parties not known"), "without_parties"),
+        "undated": (_("signing date not known"), "undated"),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _method) in self.QUEUES.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.QUEUES:
+            return getattr(queryset, self.QUEUES[self.value()][1])()
+        return queryset
+
+
 class ParticipationInline(admin.TabularInline):
     model = Participation
     extra = 0
@@ -101,18 +196,23 @@ class LifecycleEventInline(admin.TabularInline):
     fields = ["kind", "occurred_on", "party", "note"]
 
 
-class CitationInline(admin.StackedInline):
+class CitationInline(PickerLabelMixin, admin.StackedInline):
     model = Citation
     extra = 0
     autocomplete_fields = ["source"]
     fields = [("source", "field", "confidence"), "claim", "quote", "note"]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "field":  # the facts of this kind of record only
+            kwargs["choices"] = citable_facts()[self.fk_name]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
 class DocumentCitationInline(CitationInline):
     fk_name = "document"
 
 
-class RelationInline(admin.TabularInline):
+class RelationInline(PickerLabelMixin, admin.TabularInline):
     model = DocumentRelation
     fk_name = "from_document"
     extra = 0
@@ -121,8 +221,10 @@ class RelationInline(admin.TabularInline):
     verbose_name_plural = _("related documents (this document → other)")
 
 
-class DocumentAdminForm(forms.ModelForm):
+class DocumentAdminForm(RecordAdminForm):
     """Carries the version the analyst started from; refuses to overwrite a newer one."""
+
+    partial_dates = {"signed_on": "signed_precision"}
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -170,21 +272,40 @@ class DocumentAdminForm(forms.ModelForm):
         )
 
 
+# The rows shown inside a document's form: their history is the document's too.
+INLINE_HISTORY = [
+    (Participation, "document"),
+    (LifecycleEvent, "document"),
+    (Citation, "document"),
+    (DocumentRelation, "from_document"),
+]
+
+
+def row_changes(document_id):
+    """Every change to the inline rows of a document, newest first:
+    [(historical record, its model's verbose name, changed fields)]."""
+    changes = []
+    for model, fk in INLINE_HISTORY:
+        for record in model.history.filter(**{f"{fk}_id": document_id}).select_related(
+            "history_user"
+        ):
+            changes.append((record, model._meta.verbose_name, changed_fields(record)))
+    return sorted(changes, key=lambda change: change[0].history_date, reverse=True)
+
+
 @admin.register(Document)
 class DocumentAdmin(RecordAdmin):
     form = DocumentAdminForm
     list_display = [
-        "__str__",
+        "short_title",
         "kind",
-        "legal_level",
-        "signed_on",
-        "occasion",
+        "signed",
         "status",
         "party_list",
-        "sector_list",
         "citation_count",
-    ]
+    ]  # fits 1280 px beside the filters; sectors are a filter
     list_filter = [
+        WorkQueueFilter,
         "kind",
         "legal_level",
         "status",
@@ -194,8 +315,10 @@ class DocumentAdmin(RecordAdmin):
         "title_status",
     ]
     list_select_related = ["occasion"]
+    ordering = ["-signed_on", "slug"]  # explicit: the citation count groups rows
     date_hierarchy = "signed_on"
     autocomplete_fields = ["occasion", "sectors"]
+    actions = ["add_sector", "set_occasion", "export_csv"]
     inlines = [
         ParticipationInline,
         LifecycleEventInline,
@@ -203,6 +326,10 @@ class DocumentAdmin(RecordAdmin):
         RelationInline,
     ]
     readonly_fields = ["status", "disputed", "version", "created_at", "updated_at"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     fieldsets = [
         (
             None,
@@ -218,7 +345,12 @@ class DocumentAdmin(RecordAdmin):
         (_("Title"), {"fields": ["title_ru", "title_en"]}),
         (
             _("Signing"),
-            {"fields": [("signed_on", "occasion"), ("place_ru", "place_en")]},
+            {
+                "fields": [
+                    ("signed_on", "signed_precision", "occasion"),
+                    ("place_ru", "place_en"),
+                ]
+            },
         ),
         (
             _("Content"),
@@ -271,6 +403,113 @@ class DocumentAdmin(RecordAdmin):
             )
             return HttpResponseRedirect(request.get_full_path())
 
+    def history_view(self, request, object_id, extra_context=None):
+        extra_context = {**(extra_context or {}), "row_changes": row_changes(object_id)}
+        return super().history_view(request, object_id, extra_context)
+
+    object_history_template = "admin/agreements/document/object_history.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "from-source/",
+                self.admin_site.admin_view(self.from_source_view),
+                name="agreements_document_from_source",
+            ),
+            *super().get_urls(),
+        ]
+
+    def from_source_view(self, request):
+        """A new document, every fact entered cited to one source, in one save."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        initial = {"source": request.GET.get("source")}
+        form = DocumentFromSourceForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            document = document_from_source(form)
+            self.log_addition(request, document, [{"added": {}}])
+            self.message_user(
+                request,
+                _("Saved with %(n)d citations of the source.")
+                % {"n": document.citations.count()},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:agreements_document_change", args=[document.pk])
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("New document from a source"),
+            "opts": self.model._meta,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return render(request, "admin/agreements/document/from_source.html", context)
+
+    @admin.action(description=_("Add a sector to the selected documents"))
+    def add_sector(self, request, queryset):
+        return self.bulk_choice(
+            request,
+            queryset,
+            "add_sector",
+            Sector.objects.all(),
+            _("Sector to add"),
+            lambda doc, sector: doc.sectors.add(sector),
+        )
+
+    @admin.action(description=_("Set the occasion of the selected documents"))
+    def set_occasion(self, request, queryset):
+        def apply(doc, occasion):
+            doc.occasion = occasion
+            doc._change_reason = _("bulk action: occasion set")
+            doc.save()
+
+        return self.bulk_choice(
+            request,
+            queryset,
+            "set_occasion",
+            Occasion.objects.all(),
+            _("Occasion"),
+            apply,
+        )
+
+    @admin.action(description=_("Export the selected documents (CSV)"))
+    def export_csv(self, request, queryset):
+        selected = Document.objects.filter(pk__in=queryset.values("pk"))
+        return export_response(selected, "csv", filename="selected-documents")
+
+    def bulk_choice(self, request, queryset, action, choices, label, apply):
+        """Ask which record to apply, then apply it to every selected document in
+        one transaction and bring their derived data up to date once."""
+        form = BulkChoiceForm(
+            request.POST if "apply" in request.POST else None,
+            queryset=choices,
+            label=label,
+        )
+        if form.is_valid():
+            with transaction.atomic():
+                documents = list(queryset.select_for_update())
+                for doc in documents:
+                    apply(doc, form.cleaned_data["choice"])
+                documents_refresh(doc.pk for doc in documents)
+            self.message_user(
+                request,
+                _("%(n)d documents changed.") % {"n": len(documents)},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": label,
+            "opts": self.model._meta,
+            "form": form,
+            "action": action,
+            "documents": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return render(request, "admin/agreements/document/bulk_choice.html", context)
+
     def get_queryset(self, request):
         return (
             super()
@@ -279,14 +518,22 @@ class DocumentAdmin(RecordAdmin):
             .annotate(n_citations=Count("citations", distinct=True))
         )
 
+    @admin.display(description=_("title"), ordering="title_ru")
+    def short_title(self, obj):
+        return format_html(
+            '<span title="{}">{}</span>', obj, truncatechars(str(obj), 70)
+        )
+
+    @admin.display(description=_("signed on"), ordering="signed_on")
+    def signed(self, obj):
+        return obj.signed_display or "—"
+
     @admin.display(description=_("parties"))
     def party_list(self, obj):
-        parties = {p.party_id: p.party for p in obj.participations.all()}.values()
-        return format_html_join(", ", "{}", ((p,) for p in parties)) or "—"
-
-    @admin.display(description=_("sectors"))
-    def sector_list(self, obj):
-        return ", ".join(str(s) for s in obj.sectors.all()) or "—"
+        parties = list({p.party_id: p.party for p in obj.participations.all()}.values())
+        shown = format_html_join(", ", "{}", ((p,) for p in parties[:3])) or "—"
+        more = len(parties) - 3
+        return format_html("{} (+{})", shown, more) if more > 0 else shown
 
     @admin.display(description=_("citations"), ordering="n_citations")
     def citation_count(self, obj):
@@ -297,6 +544,34 @@ class DocumentAdmin(RecordAdmin):
         return ", ".join(obj.disputed_fields()) or "—"
 
 
+@transaction.atomic
+def document_from_source(form):
+    """Save the form's document, its parties, its signing and a citation of the
+    source for every fact given, all with one change reason; derive once."""
+    source = form.source_instance()
+    if source.pk is None:
+        source.save()
+    reason = form.cleaned_data.get("change_reason") or _("entered from %(source)s") % {
+        "source": source.slug
+    }
+    form.instance._change_reason = reason
+    document = form.save()
+    rows = [
+        Participation(document=document, party=party, position=position)
+        for position, party in enumerate(form.cleaned_data["parties"])
+    ]
+    if document.signed_on:
+        kind = LifecycleEvent.Kind.SIGNED
+        rows.append(
+            LifecycleEvent(document=document, kind=kind, occurred_on=document.signed_on)
+        )
+    for row in rows + form.citations(document, source):
+        row._change_reason = reason
+        row.save()
+    record_changed(document)
+    return document
+
+
 @admin.register(Party)
 class PartyAdmin(RecordAdmin):
     list_display = ["__str__", "name_ru", "kind", "country", "parent"]
@@ -305,6 +580,23 @@ class PartyAdmin(RecordAdmin):
     autocomplete_fields = ["parent"]
     fields = ["slug", "name_ru", "name_en", "kind", "country", "parent"]
     inlines = [type("PartyCitationInline", (CitationInline,), {"fk_name": "party"})]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Both languages; a name that is the words typed, then one that starts
+        with them, then the shortest ("Russian Fed": the state, not a ministry)."""
+        queryset, distinct = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if not term:
+            return queryset, distinct
+        rank = Case(
+            When(Q(name_en__iexact=term) | Q(name_ru__iexact=term), then=Value(0)),
+            When(
+                Q(name_en__istartswith=term) | Q(name_ru__istartswith=term),
+                then=Value(1),
+            ),
+            default=Value(2),
+        )
+        return queryset.order_by(rank, Length("search_text"), "slug"), distinct
 
 
 @admin.register(Sector)
@@ -353,6 +645,7 @@ class SourceAdmin(RecordAdmin):
         "citation_count",
     ]
     list_filter = ["language", "published_precision"]
+    ordering = ["slug"]  # explicit: the citation count groups rows
     fields = [
         "slug",
         "title",
@@ -372,7 +665,7 @@ class SourceAdmin(RecordAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(DerivedDataAdmin, SimpleHistoryAdmin):
+class CitationAdmin(DerivedDataAdmin, PickerLabelMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "field", "claim", "confidence", "source"]
     list_filter = ["confidence", "field", "source"]
     list_select_related = ["source", "document", "occasion", "party"]
@@ -381,10 +674,65 @@ class CitationAdmin(DerivedDataAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(LifecycleEvent)
-class LifecycleEventAdmin(DerivedDataAdmin, SimpleHistoryAdmin):
+class LifecycleEventAdmin(DerivedDataAdmin, PickerLabelMixin, SimpleHistoryAdmin):
     list_display = ["document", "kind", "occurred_on", "party"]
     list_filter = ["kind"]
     list_select_related = ["document", "party"]
     date_hierarchy = "occurred_on"
     search_fields = ["document__slug", "note"]
     autocomplete_fields = ["document", "party"]
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class OwnTokenAdmin(admin.ModelAdmin):
+    """Every staff user creates, sees once and revokes their own API token, and
+    nobody else's; the list page is the whole interface."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "",
+                self.admin_site.admin_view(self.own_token_view),
+                name=f"{opts.app_label}_{opts.model_name}_changelist",
+            )
+        ]
+
+    def own_token_view(self, request):
+        if not self.has_module_permission(request):
+            raise PermissionDenied
+        key = None
+        if request.method == "POST":
+            Token.objects.filter(user=request.user).delete()
+            if "create" in request.POST:
+                key = Token.objects.create(user=request.user).key
+            else:
+                self.message_user(
+                    request, _("Your token is revoked."), messages.SUCCESS
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Your API token"),
+            "opts": self.model._meta,
+            "token": Token.objects.filter(user=request.user).first(),
+            "new_key": key,
+        }
+        return render(request, "admin/authtoken/own_token.html", context)

@@ -132,6 +132,15 @@ class DocumentQuerySet(RecordQuerySet):
     def undated(self):
         return self.filter(signed_on__isnull=True)
 
+    def without_english_title(self):
+        return self.filter(title_en="")
+
+    def without_events(self):
+        """No dated lifecycle event, so the status cannot be derived (unknown)."""
+        return self.exclude(
+            Exists(self._rows("events").filter(document=OuterRef("pk")))
+        )
+
     def uncited(self):
         return self.exclude(
             Exists(self._rows("citations").filter(document=OuterRef("pk")))

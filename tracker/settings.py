@@ -153,6 +153,7 @@ LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "agreements" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["tracker.formats"]  # ISO dates in every language
 USE_TZ = True
 
 STATIC_URL = "static/"

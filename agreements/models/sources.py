@@ -59,7 +59,44 @@ class Source(SlugKeyed, Timestamped):
         return format_partial_date(self.published_on, self.published_precision)
 
 
+def citable_facts():
+    """{subject field: [(value, label)]}: what a citation can support on each kind
+    of record. "" is the record as a whole; a few facts are not model fields."""
+    whole = ("", _("the record as a whole"))
+    summary = ("summary", _("summary"))
+
+    def facts(model, names):
+        return [(n, model._meta.get_field(n).verbose_name) for n in names]
+
+    return {
+        "document": [
+            whole,
+            ("participations", _("parties and signatories")),
+            *facts(Document, ["title_ru", "title_en", "kind", "legal_level"]),
+            *facts(Document, ["signed_on", "place_ru", "place_en", "occasion"]),
+            ("subject", _("subject")),
+            summary,
+            *facts(Document, ["sectors", "term_years", "valid_until"]),
+            *facts(Document, ["value_amount", "full_text_url"]),
+            ("events", _("lifecycle events")),
+        ],
+        "occasion": [
+            whole,
+            *facts(Occasion, ["name_ru", "name_en", "kind", "started_on"]),
+            *facts(Occasion, ["ended_on", "place_ru", "place_en"]),
+            summary,
+            ("documents_count", _("number of documents")),
+        ],
+        "party": [
+            whole,
+            *facts(Party, ["name_ru", "name_en", "kind", "country", "parent"]),
+        ],
+    }
+
+
 class Citation(Timestamped):
+    SUBJECTS = ("document", "occasion", "party")
+
     class Confidence(models.TextChoices):
         HIGH = "high", _("high — stated plainly by the source")
         MEDIUM = "medium", _("medium — wording or date reconstructed from context")
@@ -89,9 +126,11 @@ class Citation(Timestamped):
         _("field"),
         max_length=40,
         blank=True,
-        help_text=_(
-            "Which fact this supports (title_ru, signed_on, value…); empty for the record."
-        ),
+        choices=[
+            (model._meta.verbose_name, citable_facts()[model._meta.model_name])
+            for model in (Document, Occasion, Party)
+        ],
+        help_text=_("Which fact of the record this source supports."),
     )
     claim = models.TextField(
         _("claim"),
@@ -149,16 +188,40 @@ class Citation(Timestamped):
     def subject(self):
         return self.document or self.occasion or self.party
 
-    def clean(self):
-        if (
-            sum(
-                x is not None
-                for x in (self.document_id, self.occasion_id, self.party_id)
+    def subject_names(self):
+        """The subject fields that are set; an inline row on an add page points at
+        its unsaved document (the database constraint checks the saved row)."""
+        return [
+            name
+            for name in self.SUBJECTS
+            if getattr(self, f"{name}_id") is not None
+            or (
+                self._meta.get_field(name).is_cached(self)
+                and getattr(self, name) is not None
             )
-            != 1
-        ):
+        ]
+
+    def clean(self):
+        subjects = self.subject_names()
+        if len(subjects) != 1:
             raise ValidationError(
                 _("A citation supports exactly one document, occasion or party.")
+            )
+        facts = dict(citable_facts()[subjects[0]])
+        if self.field not in facts:
+            raise ValidationError(
+                {
+                    "field": _(
+                        "«%(field)s» is not a fact of a %(subject)s; choose one of "
+                        "the list."
+                    )
+                    % {
+                        "field": self.field,
+                        "subject": self._meta.get_field(
+                            subjects[0]
+                        ).related_model._meta.verbose_name,
+                    }
+                }
             )
 
     def natural_key(self):

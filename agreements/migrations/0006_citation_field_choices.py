@@ -64,7 +64,7 @@ def facts_as_choices(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0004_document_search_vector'),
+        ('agreements', '0005_list_indexes'),
     ]
 
     operations = [

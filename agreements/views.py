@@ -3,11 +3,12 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import Count
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
+from .api.throttles import ExportRateThrottle
 from .export import export_response
 from .filters import FACETS, DocumentFilter, document_facets
 from .models import Citation, Document, Occasion, Party, Sector, Status
@@ -185,7 +186,17 @@ class DocumentListView(TemplateView):
 
 
 def document_export(request, fmt):
-    """The whole filtered list (not one page) as CSV or JSON."""
+    """The whole filtered list (not one page) as CSV or JSON; throttled per client
+    like the API's export (EXPORT_RATE)."""
+    throttle = ExportRateThrottle()
+    if not throttle.allow_request(request, None):
+        response = HttpResponse(
+            _("Too many exports; please wait a minute and try again."),
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(int(throttle.wait() or 60))
+        return response
     if fmt not in ("csv", "json"):
         return HttpResponseBadRequest(
             _("Export as .csv or .json."), content_type="text/plain"

@@ -55,7 +55,7 @@ def test_second_admin_save_is_refused_with_a_merge_message(
     response = analyst_client.post(url, mine, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200  # the form again, not a redirect
     page = response.content.decode()
-    assert "analyst2 saved this document" in page and "title_en" in page
+    assert "analyst2 saved this record" in page and "title_en" in page
     assert "My summary" in page  # the analyst's input is kept
     doc.refresh_from_db()
     assert doc.title_en == "Their title" and doc.summary_en != "My summary"

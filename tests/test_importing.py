@@ -141,11 +141,17 @@ def test_a_duplicate_slug_in_the_file_is_refused(seeded, tmp_path):
     "content, message",
     [
         ("not,the,right,columns\n1,2,3,4\n", "missing columns"),
-        ("[1, 2", "not valid JSON"),
+        ('[{"slug": "a", ', "not valid JSON"),
+        ("[1, 2]", "expected a JSON list of objects"),
+        ('{"slug": "a"}', "expected a JSON list of objects"),
+        ('[{"slug": "a", "kind": "treaty"} {"slug": "b"}]', "not valid JSON"),
+        ('[{"slug": "a", "kind": "treaty"}] x', "not valid JSON"),
+        ("[" * 100_000 + "]" * 100_000, "expected a JSON list of objects"),
+        ('[{"slug": ' + "[" * 100_000 + "]" * 100_000 + "}]", "nested too deeply"),
     ],
 )
 def test_unreadable_files_are_refused_with_a_reason(db, tmp_path, content, message):
-    path = tmp_path / ("bad.json" if content.startswith("[") else "bad.csv")
+    path = tmp_path / ("bad.csv" if content.startswith("not") else "bad.json")
     path.write_text(content)
     err = io.StringIO()
     with pytest.raises(CommandError):

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from agreements.models import (
+    DeletedDocument,
     Document,
     LifecycleEvent,
     Participation,
@@ -34,7 +35,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, count, seed, delete, **options):
         if delete:
-            deleted, _ = Document.objects.filter(slug__startswith=PREFIX).delete()
+            samples = Document.objects.filter(slug__startswith=PREFIX)
+            DeletedDocument.objects.bulk_create(  # tombstones for sync clients
+                DeletedDocument(slug=slug)
+                for slug in samples.values_list("slug", flat=True)
+            )
+            deleted, _ = samples.delete()
             self.stdout.write(self.style.SUCCESS(f"Deleted {deleted} rows."))
             return
         parties, sectors = list(Party.objects.all()), list(Sector.objects.all())

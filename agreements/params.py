@@ -57,10 +57,10 @@ class UtcDateTimeField(IsoDateTimeField):
         "range": gettext_lazy("This date and time is out of range once in UTC.")
     }
 
-    def strptime(self, value, format):
-        parsed = super().strptime(value, format)
+    def to_python(self, value):
+        parsed = super().to_python(value)
         try:
-            if parsed.tzinfo is not None:
+            if parsed is not None and parsed.tzinfo is not None:
                 parsed.astimezone(datetime.UTC)
         except OverflowError:
             raise forms.ValidationError(

@@ -9,7 +9,6 @@ from agreements.models import Occasion, Party, Sector, Source, StaleVersion
 
 from .conftest import ASTANA
 from .test_admin import change_form_data
-from .test_concurrency import second_analyst_client  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
 

@@ -182,11 +182,8 @@ REST_FRAMEWORK = {
         "export": env.str("EXPORT_RATE", default="10/min"),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
-    "DEFAULT_PARSER_CLASSES": [
-        "agreements.api.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only, bounded (forms would read an empty field as null, unlike JSON).
+    "DEFAULT_PARSER_CLASSES": ["agreements.api.parsers.BoundedJSONParser"],
     "EXCEPTION_HANDLER": "agreements.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

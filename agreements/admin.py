@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -15,7 +16,12 @@ from rest_framework.authtoken.models import Token, TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_forms import BulkChoiceForm, DocumentFromSourceForm, RecordAdminForm
-from .derive import documents_refresh, documents_showing, record_changed
+from .derive import (
+    documents_refresh,
+    documents_showing,
+    record_changed,
+    record_deleted,
+)
 from .export import export_response
 from .models import (
     Citation,
@@ -30,6 +36,7 @@ from .models import (
     StaleVersion,
 )
 from .models.sources import citable_facts
+from .params import parse_int
 
 admin.site.site_header = _("Agreement Tracker — analysts")
 admin.site.site_title = _("Agreement Tracker")
@@ -88,6 +95,54 @@ class NormalizedSearchMixin:
         return queryset.search(search_term), False
 
 
+class VersionedAdminForm(RecordAdminForm):
+    """Carries the version the analyst started from; refuses to overwrite a newer one."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # the stored version, also when reverting to an old one
+            self.fields["seen_version"].initial = self._stored().values_list(
+                "version", flat=True
+            )[0]
+
+    def _stored(self):
+        return type(self.instance)._base_manager.filter(pk=self.instance.pk)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        current = self._stored().select_for_update().first()
+        seen = cleaned.get("seen_version")
+        if current is None or seen == current.version:
+            return cleaned
+        # Let the analyst merge: keep their input, show what changed meanwhile, and
+        # take the new version so that saving again is a conscious decision.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("seen_version")] = current.version
+        last = current.history.first()
+        changed = []
+        base = current.history.filter(version=seen).first()
+        if base and last:
+            changed = [c.field for c in last.diff_against(base).changes]
+        raise forms.ValidationError(
+            _(
+                "%(user)s saved this record at %(when)s, after you opened it. Nothing "
+                "of yours was saved. Fields they changed: %(fields)s. Their values are in "
+                "the history; your edits are still in the form. Review them and save "
+                "again to keep yours."
+            ),
+            params={
+                "user": getattr(last, "history_user", None) or _("Someone"),
+                "when": f"{current.updated_at:%Y-%m-%d %H:%M:%S} UTC",
+                "fields": ", ".join(changed) or _("related records only"),
+            },
+            code="stale",
+        )
+
+
 class DerivedDataAdmin:
     """Saves and deletes bring the documents that show the record up to date, once,
     after the inline rows (`derive.record_changed`)."""
@@ -106,7 +161,7 @@ class DerivedDataAdmin:
         }
         super().delete_queryset(request, queryset)
         for record, pks in shown_on.items():
-            record_changed(record, pks)
+            record_deleted(record, pks)
 
 
 def changed_fields(record):
@@ -128,10 +183,43 @@ class RecordAdmin(
     NormalizedSearchMixin,
     SimpleHistoryAdmin,
 ):
-    form = RecordAdminForm
-    readonly_fields = ["created_at", "updated_at"]
+    """Editable records, locked optimistically: a save made from an outdated form
+    is refused with who changed what (`VersionedAdminForm`)."""
+
+    form = VersionedAdminForm
+    readonly_fields = ["version", "created_at", "updated_at"]
     history_list_display = ["changed_fields"]
     object_history_list_template = "admin/agreements/object_history_list.html"
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if "seen_version" in flatten_fieldsets(fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        fields = [*options["fields"], "seen_version"]
+        return [(name, {**options, "fields": fields}), *rest]
+
+    def save_model(self, request, obj, form, change):
+        if (
+            change
+        ):  # an edit or a revert: lock against the version the form started from
+            obj.version = form.cleaned_data.get("seen_version") or obj.version
+            obj._state.adding = False
+        super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleVersion:  # saved by someone else between our check and our write
+            self.message_user(
+                request,
+                _(
+                    "Someone saved this record at the same moment; nothing of yours was "
+                    "saved. Please make your change again."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
     @admin.display(description=_("changed fields"))
     def changed_fields(self, record):
@@ -153,8 +241,9 @@ class SignedYearFilter(admin.SimpleListFilter):
         return [(str(y), str(y)) for y in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(signed_on__year=int(self.value()))
+        if self.value():
+            year = parse_int(self.value(), self.parameter_name, 1, 9999)
+            return queryset.filter(signed_on__year=year)
         return queryset
 
 
@@ -221,55 +310,8 @@ class RelationInline(PickerLabelMixin, admin.TabularInline):
     verbose_name_plural = _("related documents (this document → other)")
 
 
-class DocumentAdminForm(RecordAdminForm):
-    """Carries the version the analyst started from; refuses to overwrite a newer one."""
-
+class DocumentAdminForm(VersionedAdminForm):
     partial_dates = {"signed_on": "signed_precision"}
-
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:  # the stored version, also when reverting to an old one
-            self.fields["seen_version"].initial = (
-                Document.objects.filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-
-    def clean(self):
-        cleaned = super().clean()
-        if not self.instance.pk:
-            return cleaned
-        current = (
-            Document.objects.select_for_update().filter(pk=self.instance.pk).first()
-        )
-        seen = cleaned.get("seen_version")
-        if current is None or seen == current.version:
-            return cleaned
-        # Let the analyst merge: keep their input, show what changed meanwhile, and
-        # take the new version so that saving again is a conscious decision.
-        self.data = self.data.copy()
-        self.data[self.add_prefix("seen_version")] = current.version
-        last = current.history.first()
-        changed = []
-        base = current.history.filter(version=seen).first()
-        if base and last:
-            changed = [c.field for c in last.diff_against(base).changes]
-        raise forms.ValidationError(
-            _(
-                "%(user)s saved this document at %(when)s, after you opened it. Nothing "
-                "of yours was saved. Fields they changed: %(fields)s. Their values are in "
-                "the history; your edits are still in the form. Review them and save "
-                "again to keep yours."
-            ),
-            params={
-                "user": getattr(last, "history_user", None) or _("Someone"),
-                "when": f"{current.updated_at:%Y-%m-%d %H:%M:%S} UTC",
-                "fields": ", ".join(changed) or _("related records only"),
-            },
-            code="stale",
-        )
 
 
 # The rows shown inside a document's form: their history is the document's too.
@@ -371,14 +413,6 @@ class DocumentAdmin(RecordAdmin):
         ),
     ]
 
-    def save_model(self, request, obj, form, change):
-        if (
-            change
-        ):  # an edit or a revert: lock against the version the form started from
-            obj.version = form.cleaned_data.get("seen_version") or obj.version
-            obj._state.adding = False
-        super().save_model(request, obj, form, change)
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # A relation removed here no longer shows on the other document either.
@@ -388,20 +422,6 @@ class DocumentAdmin(RecordAdmin):
             if formset.model is DocumentRelation
             for row in formset.deleted_objects
         )
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except StaleVersion:  # saved by someone else between our check and our write
-            self.message_user(
-                request,
-                _(
-                    "Someone saved this document at the same moment; nothing of yours was "
-                    "saved. Please make your change again."
-                ),
-                messages.ERROR,
-            )
-            return HttpResponseRedirect(request.get_full_path())
 
     def history_view(self, request, object_id, extra_context=None):
         extra_context = {**(extra_context or {}), "row_changes": row_changes(object_id)}

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from .caching import announce_change
 from .lifecycle import status_from_events
-from .models import Document, Participation, Party
+from .models import DeletedDocument, Document, Participation, Party
 
 BATCH = 2000
 
@@ -120,3 +120,12 @@ def record_changed(record, shown_on=None):
             updated_at=timezone.now()
         )
     return documents_refresh(shown_on)
+
+
+def record_deleted(record, shown_on):
+    """After `record` was deleted: the documents that showed it (primary keys from
+    `documents_showing`, taken before the delete) are brought up to date, and a
+    deleted document leaves a tombstone for sync clients."""
+    if isinstance(record, Document):
+        DeletedDocument.objects.create(slug=record.slug)
+    return record_changed(record, shown_on)

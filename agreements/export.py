@@ -4,6 +4,7 @@ The columns are also what `import_documents` reads, so an export imports back.
 """
 
 import csv
+import itertools
 import json
 
 from django.db.models import Prefetch
@@ -36,6 +37,29 @@ COLUMNS = [
 ]
 LIST_SEPARATOR = "; "
 CHUNK = 500
+# Spreadsheets run a cell starting with one of these as a formula (OWASP, "CSV
+# injection"); the quote that neutralises them is itself escaped the same way,
+# so that `csv_cell_value` gives back exactly what was exported.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NEUTRALISER = "'"
+
+
+def csv_cell(value):
+    """A CSV cell that no spreadsheet runs as a formula: a leading `'` added."""
+    if value.startswith((*FORMULA_STARTS, NEUTRALISER)):
+        return NEUTRALISER + value
+    return value
+
+
+def csv_cell_value(cell):
+    """The exported value back from a `csv_cell` (the importer's side)."""
+    if (
+        cell.startswith(NEUTRALISER)
+        and cell[1:2]
+        and cell[1:].startswith((*FORMULA_STARTS, NEUTRALISER))
+    ):
+        return cell[1:]
+    return cell
 
 
 def document_row(doc):
@@ -99,7 +123,7 @@ def csv_lines(rows):
     yield "\ufeff"  # BOM: Excel then reads the UTF-8 Cyrillic correctly
     yield writer.writeheader()
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow({k: csv_cell(v) for k, v in row.items()})
 
 
 def json_chunks(rows):
@@ -110,13 +134,14 @@ def json_chunks(rows):
 
 
 def export_response(queryset, fmt, filename="documents"):
+    # The first rows are read before the response starts: a database outage is
+    # then a 503 with Retry-After (middleware), not a 200 cut after the header.
+    rows = document_rows(queryset)
+    rows = itertools.chain(list(itertools.islice(rows, 1)), rows)
     if fmt == "csv":
-        body, content_type = (
-            csv_lines(document_rows(queryset)),
-            "text/csv; charset=utf-8",
-        )
+        body, content_type = csv_lines(rows), "text/csv; charset=utf-8"
     else:
-        body, content_type = json_chunks(document_rows(queryset)), "application/json"
+        body, content_type = json_chunks(rows), "application/json"
     response = StreamingHttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

@@ -6,10 +6,20 @@ from django.utils.translation import gettext as _
 from .models import Document
 
 
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom with summaries as plain text (Django marks them `type="html"`, so a
+    feed reader would render markup typed by an analyst)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class LatestDocumentsFeed(Feed):
     """The 50 most recently changed documents, for readers who follow the tracker."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
 
     def title(self):
         return _("Agreement Tracker: recently changed documents")

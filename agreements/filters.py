@@ -1,14 +1,14 @@
 """One FilterSet drives the public list, its exports and the API."""
 
 import django_filters as filters
-from django import forms
 from django.db.models import Count, F
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from .caching import remember
-from .models import Document, Occasion, Party, Sector, Source, Status
+from .models import DeletedDocument, Document, Occasion, Party, Sector, Source, Status
+from .params import UtcDateTimeField, WholeNumberField
 
 
 def country_choices():
@@ -27,7 +27,11 @@ class SlugsFilter(filters.ModelMultipleChoiceFilter):
 
 
 class IntegerFilter(filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
 
 
 class StableOrderingFilter(filters.OrderingFilter):
@@ -117,7 +121,7 @@ class DocumentFilter(SearchFilter):
     expires_before = filters.DateFilter(
         label=_("Valid until before"), field_name="valid_until", lookup_expr="lt"
     )
-    updated_since = filters.IsoDateTimeFilter(
+    updated_since = UtcDateTimeFilter(
         label=_("Updated since"), field_name="updated_at", lookup_expr="gte"
     )
     ordering = StableOrderingFilter(
@@ -140,6 +144,16 @@ class DocumentFilter(SearchFilter):
 
     def filter_in_force_on(self, queryset, name, value):
         return queryset.in_force_on(value)
+
+
+class DeletedDocumentFilter(filters.FilterSet):
+    since = UtcDateTimeFilter(
+        label=_("Deleted since"), field_name="deleted_at", lookup_expr="gte"
+    )
+
+    class Meta:
+        model = DeletedDocument
+        fields = []
 
 
 # The filters the list page offers as facets, in this order.

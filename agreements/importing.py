@@ -2,7 +2,6 @@
 
 import csv
 import datetime
-import io
 import json
 from dataclasses import dataclass, field
 
@@ -11,7 +10,7 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from .derive import documents_refresh
-from .export import COLUMNS, LIST_SEPARATOR
+from .export import COLUMNS, LIST_SEPARATOR, csv_cell_value
 from .models import Document, LifecycleEvent, Occasion, Participation, Party, Sector
 
 REQUIRED = {"slug", "kind"}
@@ -35,6 +34,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list = field(default_factory=list)
+    more_errors: int = 0
 
 
 @dataclass
@@ -48,30 +48,94 @@ class ParsedRow:
     updated_at: datetime.datetime | None
 
 
+MAX_ITEM_CHARS = 1_000_000  # one JSON item; a row of the export is a few KB
+MAX_ERRORS = 200
+
+
 def read_rows(path):
-    """(where, row) pairs: 'line N' for CSV, 'item N' for JSON; ValueError if unreadable."""
-    with open(path, encoding="utf-8-sig") as handle:
-        text = handle.read()
-    if str(path).endswith(".json"):
-        try:
-            items = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}: not valid JSON ({exc})") from exc
-        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise ValueError(f"{path}: expected a JSON list of objects")
-        return [(f"item {n}", item) for n, item in enumerate(items, 1)], set().union(
-            *items
-        )
-    reader = csv.DictReader(io.StringIO(text))
-    columns = set(reader.fieldnames or [])
-    rows = []
-    for row in reader:
-        if None in row:
-            raise ValueError(
-                f"{path}: line {reader.line_num} has more values than columns"
+    """(where, row) pairs, read lazily so that memory stays bounded whatever the
+    file's size: 'line N' for CSV (cells neutralised against formulas by the
+    export are read back as exported), 'item N' for JSON. ValueError (or
+    OSError, UnicodeDecodeError, csv.Error) if the file cannot be read."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        if str(path).endswith(".json"):
+            for n, item in enumerate(json_items(handle, path), 1):
+                if not isinstance(item, dict):
+                    raise ValueError(f"{path}: expected a JSON list of objects")
+                yield f"item {n}", item
+            return
+        reader = csv.DictReader(handle)
+        for row in reader:
+            if None in row:
+                raise ValueError(
+                    f"{path}: line {reader.line_num} has more values than columns"
+                )
+            yield (
+                f"line {reader.line_num}",
+                {k: csv_cell_value(v or "") for k, v in row.items()},
             )
-        rows.append((f"line {reader.line_num}", row))
-    return rows, columns
+
+
+def json_items(handle, path, size=1 << 16):
+    """The items of the top-level JSON list in `handle`, decoded one at a time."""
+    decoder, buffer, pos = json.JSONDecoder(), "", 0
+
+    def peek():  # the next non-blank character ("" at the end), reading on
+        nonlocal buffer, pos
+        while True:
+            while pos < len(buffer) and buffer[pos].isspace():
+                pos += 1
+            if pos < len(buffer):
+                return buffer[pos]
+            more = handle.read(size)
+            if not more:
+                return ""
+            buffer, pos = buffer[pos:] + more, 0
+
+    def invalid(reason):
+        return ValueError(f"{path}: not valid JSON ({reason})")
+
+    if peek() != "[":
+        raise ValueError(f"{path}: expected a JSON list of objects")
+    pos += 1
+    if peek() == "]":
+        return
+    while True:
+        peek()
+        while True:
+            try:
+                item, pos = decoder.raw_decode(buffer, pos)
+                break
+            except RecursionError:
+                raise invalid("nested too deeply") from None
+            except json.JSONDecodeError as exc:
+                more = handle.read(size)
+                if not more:
+                    raise invalid(exc) from exc
+                if len(buffer) - pos > MAX_ITEM_CHARS:
+                    reason = f"an item longer than {MAX_ITEM_CHARS} characters"
+                    raise invalid(reason) from None
+                buffer, pos = buffer[pos:] + more, 0
+        yield item
+        after = peek()
+        if after == "]":
+            break
+        if after != ",":
+            raise invalid(f"expected , or ] after an item, found {after!r}")
+        pos += 1
+    pos += 1
+    if peek():
+        raise invalid("extra data after the list")
+
+
+def column_problems(path, row):
+    """Missing or unknown columns (CSV: the header; JSON: an item's keys)."""
+    problems = []
+    if missing := REQUIRED - set(row):
+        problems.append(f"{path}: missing columns: {', '.join(sorted(missing))}")
+    if unknown := set(row) - set(COLUMNS):
+        problems.append(f"{path}: unknown columns: {', '.join(sorted(unknown))}")
+    return problems
 
 
 def _split(value):
@@ -92,8 +156,17 @@ class Lookups:
 
 
 def parse_row(where, row, lookups):
-    problems = []
-    values = {name: str(row.get(name) or "").strip() for name in COLUMNS}
+    problems = [
+        f"{where}, column {name}: expected text, a number or null"
+        for name, value in row.items()
+        if isinstance(value, list | dict)
+    ]
+    values = {
+        name: ""
+        if isinstance(row.get(name), list | dict)
+        else str(row.get(name) or "").strip()
+        for name in COLUMNS
+    }
     existing = Document.objects.filter(slug=values["slug"]).first()
     data = {name: values[name] for name in FIELDS}
     data["legal_level"] = data["legal_level"] or Document.Level.UNKNOWN
@@ -192,44 +265,50 @@ def _write(row, user):
     return doc
 
 
-def document_import(path, user=None, dry_run=False, progress=None):
-    """Validate every row, then write all of them in one transaction, or nothing."""
-    result = ImportResult()
-    try:
-        rows, columns = read_rows(path)
-    except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
-        result.errors.append(str(exc))
-        return result
-    missing = REQUIRED - columns
-    unknown = columns - set(COLUMNS)
-    if missing or unknown:
-        if missing:
-            result.errors.append(
-                f"{path}: missing columns: {', '.join(sorted(missing))}"
-            )
-        if unknown:
-            result.errors.append(
-                f"{path}: unknown columns: {', '.join(sorted(unknown))}"
-            )
-        return result
-
-    lookups, parsed, seen = Lookups(), [], {}
-    for n, (where, row) in enumerate(rows, 1):
+def validate_rows(path, result, progress=None):
+    """First pass: every row checked, nothing kept but errors and slugs; the
+    number of rows."""
+    lookups, seen, n = Lookups(), {}, 0
+    for n, (where, row) in enumerate(read_rows(path), 1):
+        problems = column_problems(path, row)
+        if problems:  # the file's shape is wrong: no point reading on
+            result.errors += problems
+            return n
         item, problems = parse_row(where, row, lookups)
         slug = item.form.data.get("slug")
         if slug in seen:
             problems.append(f"{where}: slug «{slug}» already used at {seen[slug]}")
         seen[slug] = where
-        result.errors += problems
-        parsed.append(item)
+        if len(result.errors) < MAX_ERRORS:
+            result.errors += problems[: MAX_ERRORS - len(result.errors)]
+        elif problems:
+            result.more_errors += len(problems)
         if progress:
-            progress("validated", n, len(rows))
+            progress("validated", n, None)
+    return n
+
+
+def document_import(path, user=None, dry_run=False, progress=None):
+    """Validate every row, then write all of them in one transaction, or nothing.
+
+    The file is read twice, row by row (validation, then writing), so that
+    memory stays bounded whatever its size."""
+    result = ImportResult()
+    try:
+        total = validate_rows(path, result, progress)
+    except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
+        result.errors.append(str(exc))
+        return result
+    if result.more_errors:
+        result.errors.append(f"… and {result.more_errors} more problem(s).")
     if result.errors:
         return result
 
+    lookups = Lookups()
     with transaction.atomic():
         written, kept_timestamps = [], []
-        for n, row in enumerate(parsed, 1):
+        for n, (where, raw) in enumerate(read_rows(path), 1):
+            row, _problems = parse_row(where, raw, lookups)
             doc = row.form.instance
             if doc.pk and _unchanged(doc, row):
                 result.unchanged += 1
@@ -242,7 +321,7 @@ def document_import(path, user=None, dry_run=False, progress=None):
                 result.created += created
                 result.updated += not created
             if progress:
-                progress("written", n, len(parsed))
+                progress("written", n, total)
         documents_refresh(written)
         for pk, updated_at in kept_timestamps:
             Document.objects.filter(pk=pk).update(updated_at=updated_at)

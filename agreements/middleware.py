@@ -1,18 +1,29 @@
-"""Request ids: every response carries X-Request-ID and every log line has it."""
+"""Request ids and client addresses for logs; bounded query strings; database
+errors answered as 400 or 503 instead of 500."""
 
-import contextvars
-import json
 import logging
 import re
 import uuid
 
+from django.conf import settings
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 
+from . import logging as request_logging
+from .identity import client_ip
+
 logger = logging.getLogger("agreements.availability")
 
-_request_id = contextvars.ContextVar("request_id", default="-")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def plain_or_json(request, status, message, **extra):
+    """An error answer: JSON with `detail` under /api/, plain text elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, **extra}, status=status)
+    return HttpResponse(
+        message + "\n", status=status, content_type="text/plain; charset=utf-8"
+    )
 
 
 class RequestIdMiddleware:
@@ -22,13 +33,35 @@ class RequestIdMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
         request.id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
-        token = _request_id.set(request.id)
+        request.client_ip = client_ip(request)
+        tokens = (
+            request_logging.request_id.set(request.id),
+            request_logging.client.set(request.client_ip),
+        )
         try:
             response = self.get_response(request)
         finally:
-            _request_id.reset(token)
+            request_logging.request_id.reset(tokens[0])
+            request_logging.client.reset(tokens[1])
         response["X-Request-ID"] = request.id
         return response
+
+
+class QueryStringLimitMiddleware:
+    """Refuses query strings over MAX_QUERY_STRING_BYTES (414): every filter link on
+    a page repeats the query, so its length multiplies into the page size."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        size = len(request.META.get("QUERY_STRING", ""))
+        limit = settings.MAX_QUERY_STRING_BYTES
+        if size > limit:
+            # English like the other transport-level answers (the API's language).
+            message = f"The query string is too long ({size} bytes; at most {limit})."
+            return plain_or_json(request, 414, message)
+        return self.get_response(request)
 
 
 class DatabaseErrorMiddleware:
@@ -49,16 +82,17 @@ class DatabaseErrorMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, DataError):
             logger.warning("Refused a value the database cannot store: %s", exception)
-            return self._answer(
+            return plain_or_json(
                 request,
                 400,
-                "The request contains a value that cannot be stored or searched (for example a NUL character).",
+                "The request contains a value that cannot be stored or searched "
+                "(for example a NUL character or a date out of range).",
             )
         if isinstance(exception, OperationalError | InterfaceError):
             logger.error(
                 "Database unavailable: %s", exception, extra={"status_code": 503}
             )
-            response = self._answer(
+            response = plain_or_json(
                 request,
                 503,
                 "Service temporarily unavailable; please retry in a few seconds.",
@@ -66,36 +100,3 @@ class DatabaseErrorMiddleware:
             response["Retry-After"] = "5"
             return response
         return None
-
-    @staticmethod
-    def _answer(request, status, message):
-        if request.path.startswith("/api/"):
-            return JsonResponse({"detail": message}, status=status)
-        return HttpResponse(
-            message + "\n", status=status, content_type="text/plain; charset=utf-8"
-        )
-
-
-class RequestIdFilter(logging.Filter):
-    def filter(self, record):
-        record.request_id = getattr(record, "request_id", None) or _request_id.get()
-        return True
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line, so 5xx logs can be searched by request id."""
-
-    def format(self, record):
-        entry = {
-            "time": self.formatTime(record),
-            "level": record.levelname,
-            "logger": record.name,
-            "request_id": getattr(record, "request_id", "-"),
-            "message": record.getMessage(),
-        }
-        status = getattr(record, "status_code", None)
-        if status:
-            entry["status"] = status
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)

@@ -3,12 +3,13 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import Count
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from .api.throttles import ExportRateThrottle
 from .caching import CachedCountPaginator
 from .export import export_response
 from .filters import DocumentFilter, document_facets
@@ -140,7 +141,17 @@ class DocumentListView(FilterView):
 
 
 def document_export(request, fmt):
-    """The whole filtered list (not one page) as CSV or JSON."""
+    """The whole filtered list (not one page) as CSV or JSON; throttled per client
+    like the API's export (EXPORT_RATE)."""
+    throttle = ExportRateThrottle()
+    if not throttle.allow_request(request, None):
+        response = HttpResponse(
+            _("Too many exports; please wait a minute and try again."),
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(int(throttle.wait() or 60))
+        return response
     if fmt not in ("csv", "json"):
         return HttpResponseBadRequest(
             _("Export as .csv or .json."), content_type="text/plain"

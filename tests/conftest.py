@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from agreements.roles import ANALYSTS
@@ -34,6 +35,18 @@ def analyst(db, django_user_model):
 def analyst_client(client, analyst):
     client.force_login(analyst, backend=MODEL_BACKEND)
     return client
+
+
+@pytest.fixture
+def second_analyst_client(db, django_user_model):
+    """Another analyst, in a browser of their own."""
+    user = django_user_model.objects.create_user(
+        "analyst2", password="b-long-test-password-2", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=ANALYSTS))
+    other = Client()
+    other.force_login(user, backend=MODEL_BACKEND)
+    return other
 
 
 def count_queries(client, url):

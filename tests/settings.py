@@ -10,6 +10,7 @@ for name, value in {
     "DJANGO_SECURE_SSL_REDIRECT": "0",
     "DJANGO_PASSWORD_HASHERS": "django.contrib.auth.hashers.MD5PasswordHasher",
     "API_ANON_RATE": "100000/min",
+    "EXPORT_RATE": "100000/min",
 }.items():
     os.environ.setdefault(name, value)
 

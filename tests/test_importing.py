@@ -1,11 +1,14 @@
 import csv
 import io
+import json
+import tracemalloc
 
 import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
 from agreements.export import COLUMNS
+from agreements.importing import ImportResult, read_rows, validate_rows
 from agreements.models import Document, LifecycleEvent, Participation
 
 pytestmark = pytest.mark.django_db
@@ -141,11 +144,17 @@ def test_a_duplicate_slug_in_the_file_is_refused(seeded, tmp_path):
     "content, message",
     [
         ("not,the,right,columns\n1,2,3,4\n", "missing columns"),
-        ("[1, 2", "not valid JSON"),
+        ('[{"slug": "a", ', "not valid JSON"),
+        ("[1, 2]", "expected a JSON list of objects"),
+        ('{"slug": "a"}', "expected a JSON list of objects"),
+        ('[{"slug": "a", "kind": "treaty"} {"slug": "b"}]', "not valid JSON"),
+        ('[{"slug": "a", "kind": "treaty"}] x', "not valid JSON"),
+        ("[" * 100_000 + "]" * 100_000, "expected a JSON list of objects"),
+        ('[{"slug": ' + "[" * 100_000 + "]" * 100_000 + "}]", "nested too deeply"),
     ],
 )
 def test_unreadable_files_are_refused_with_a_reason(db, tmp_path, content, message):
-    path = tmp_path / ("bad.json" if content.startswith("[") else "bad.csv")
+    path = tmp_path / ("bad.csv" if content.startswith("not") else "bad.json")
     path.write_text(content)
     err = io.StringIO()
     with pytest.raises(CommandError):
@@ -175,3 +184,55 @@ def test_removing_a_party_or_event_from_the_file_removes_it(seeded, tmp_path):
     assert Participation.objects.filter(document=doc).count() == 1
     assert not LifecycleEvent.objects.filter(document=doc).exists()
     assert doc.status == "unknown"
+
+
+def big_file(path, fmt, megabytes):
+    """A file of valid-looking rows of about `megabytes` MB, written row by row."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS) if fmt == "csv" else None
+        if writer:
+            writer.writeheader()
+        else:
+            handle.write("[")
+        n = 0
+        while handle.tell() < megabytes * 1_000_000:
+            values = row(slug=f"big-{n}", summary_en="текст " * 3000)
+            if writer:
+                writer.writerow(values)
+            else:
+                handle.write(
+                    ("," if n else "") + json.dumps(values, ensure_ascii=False)
+                )
+            n += 1
+        if not writer:
+            handle.write("]")
+    return n
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_50_mb_file_is_read_in_bounded_memory(tmp_path, fmt):
+    path = tmp_path / f"big.{fmt}"
+    rows = big_file(path, fmt, 50)
+    tracemalloc.start()
+    try:
+        read = sum(1 for _ in read_rows(path))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert read == rows
+    assert peak < 2_000_000  # bytes: a few rows at a time, not the 50 MB file
+
+
+def test_validating_a_big_file_keeps_memory_flat(seeded, tmp_path):
+    """Validation (the pass over every row) holds no rows: memory for a 5 MB file
+    stays far below the file's size, and the import then writes it all."""
+    path = tmp_path / "big.csv"
+    rows = big_file(path, "csv", 5)
+    tracemalloc.start()
+    try:
+        result = ImportResult()
+        assert validate_rows(path, result) == rows and not result.errors
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 3_000_000

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from rest_framework.throttling import AnonRateThrottle
 
-from agreements.middleware import JsonFormatter, RequestIdFilter
+from agreements.logging import JsonFormatter, RequestIdFilter
 
 from .factories import DocumentFactory, PartyFactory
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "agreements.middleware.RequestIdMiddleware",
+    "agreements.middleware.QueryStringLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "agreements.caching.AnonymousReadCacheMiddleware",
@@ -141,10 +142,26 @@ PASSWORD_HASHERS = env.list(
     ],
 )
 
+# The client address: the socket peer, or behind N proxies of ours the N-th
+# X-Forwarded-For entry from the right (agreements.identity.client_ip). Used by
+# the throttles, the admin lock-out and the logs alike.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
+# Lock-out (README, "Security"): per username and address, and per address alone
+# at a higher limit; see agreements.identity.LockoutHandler.
+AXES_HANDLER = "agreements.identity.LockoutHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "agreements.identity.client_ip"
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT  # unused while the callable is set
+
+# Bounds on what a client may send (README, "Security").
+MAX_QUERY_STRING_BYTES = env.int("MAX_QUERY_STRING_BYTES", default=2048)
+JSON_MAX_DEPTH = 10
+JSON_MAX_ITEMS = 500
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -180,8 +197,14 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "agreements.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="120/min")},
+    "DEFAULT_THROTTLE_CLASSES": ["agreements.api.throttles.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_RATE", default="120/min"),
+        "export": env.str("EXPORT_RATE", default="10/min"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # JSON only, bounded (forms would read an empty field as null, unlike JSON).
+    "DEFAULT_PARSER_CLASSES": ["agreements.api.parsers.BoundedJSONParser"],
     "EXCEPTION_HANDLER": "agreements.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -245,8 +268,8 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "agreements.middleware.RequestIdFilter"}},
-    "formatters": {"json": {"()": "agreements.middleware.JsonFormatter"}},
+    "filters": {"request_id": {"()": "agreements.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "agreements.logging.JsonFormatter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

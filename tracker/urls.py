@@ -14,3 +14,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("agreements.urls")), prefix_default_language=True
 )
+
+handler400 = "agreements.error_views.bad_request"
+handler404 = "agreements.error_views.page_not_found"
+handler500 = "agreements.error_views.server_error"

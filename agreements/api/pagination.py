@@ -11,11 +11,12 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from ..caching import CachedCountPaginator
+from ..params import parse_int
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """Page numbers with a bounded, client-chosen page size; bad values are a 400.
-    The total is counted once per filter set and data version."""
+    """Page numbers with a bounded, client-chosen page size; bad values are a 400
+    (`params.parse_int`, like every numeric parameter). The total is counted once per filter set and data version."""
 
     django_paginator_class = CachedCountPaginator
     page_size_query_param = "page_size"
@@ -25,11 +26,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
-            raise ValidationError(
-                {"page_size": f"Must be a whole number from 1 to {self.max_page_size}."}
-            )
-        return int(raw)
+        return parse_int(raw, self.page_size_query_param, 1, self.max_page_size)
 
     def get_schema_operation_parameters(self, view):
         page, size = super().get_schema_operation_parameters(view)
@@ -43,10 +40,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param, "1")
-        if raw != "last" and not (raw.isdigit() and int(raw) >= 1):
-            raise ValidationError(
-                {"page": "Must be a page number (1, 2, …) or 'last'."}
-            )
+        if raw != "last":
+            parse_int(raw, self.page_query_param)
         return super().paginate_queryset(queryset, request, view)
 
 

@@ -21,9 +21,13 @@ class AutoSchema(openapi.AutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
-        codes = ["400", "401", "403", "404", "406", "429"]
+        codes = ["400", "401", "403", "404", "406", "414", "429"]
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes += ["413"]
         if self.method in ("PUT", "PATCH", "DELETE"):
             codes += ["412", "428"]
+        if self.method == "DELETE":
+            codes += ["409"]
         for code in codes:
             responses.setdefault(
                 code, self._get_response_for_code(ErrorSerializer, code)

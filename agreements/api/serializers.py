@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from ..models import (
     Citation,
+    DeletedDocument,
     Document,
     LifecycleEvent,
     Occasion,
@@ -43,7 +44,15 @@ class HtmlUrlMixin(serializers.Serializer):
 class SectorSerializer(ModelValidationMixin, HtmlUrlMixin, serializers.ModelSerializer):
     class Meta:
         model = Sector
-        fields = ["slug", "name_ru", "name_en", "url", "created_at", "updated_at"]
+        fields = [
+            "slug",
+            "name_ru",
+            "name_en",
+            "url",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class PartyRefSerializer(serializers.ModelSerializer):
@@ -67,6 +76,7 @@ class PartySerializer(ModelValidationMixin, HtmlUrlMixin, serializers.ModelSeria
             "country",
             "parent",
             "url",
+            "version",
             "created_at",
             "updated_at",
         ]
@@ -95,6 +105,7 @@ class OccasionSerializer(
             "summary_ru",
             "summary_en",
             "url",
+            "version",
             "created_at",
             "updated_at",
         ]
@@ -112,6 +123,7 @@ class SourceSerializer(ModelValidationMixin, serializers.ModelSerializer):
             "published_on",
             "published_precision",
             "accessed_on",
+            "version",
             "created_at",
             "updated_at",
         ]
@@ -259,3 +271,9 @@ class DocumentSerializer(
 
     def get_disputed_fields(self, obj) -> list[str]:
         return obj.disputed_fields()
+
+
+class DeletedDocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DeletedDocument
+        fields = ["slug", "deleted_at"]

@@ -25,6 +25,10 @@ class EnglishSchemaView(SpectacularAPIView):
 
 
 router = DefaultRouter()
+# Before "documents", whose detail route would take "deleted" for a slug.
+router.register(
+    "documents/deleted", views.DeletedDocumentViewSet, basename="deleted-document"
+)
 router.register("documents", views.DocumentViewSet)
 router.register("parties", views.PartyViewSet)
 router.register("sectors", views.SectorViewSet)

@@ -8,8 +8,8 @@ from drf_spectacular.utils import (
     extend_schema,
     inline_serializer,
 )
+from rest_framework import mixins, status, viewsets
 from rest_framework import serializers as drf_serializers
-from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, MethodNotAllowed, ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -17,11 +17,20 @@ from rest_framework.response import Response
 
 from .. import filters
 from ..caching import data_version, version_time
-from ..derive import documents_showing, record_changed
+from ..derive import documents_showing, record_changed, record_deleted
 from ..export import COLUMNS, export_response
-from ..models import Document, Occasion, Party, Sector, Source, StaleVersion
+from ..models import (
+    DeletedDocument,
+    Document,
+    Occasion,
+    Party,
+    Sector,
+    Source,
+    StaleVersion,
+)
 from . import serializers
 from .pagination import DocumentPagination
+from .throttles import AnonRateThrottle, ExportRateThrottle
 
 
 class CSVRenderer(BaseRenderer):
@@ -89,15 +98,12 @@ class ConditionalMixin:
             lambda: Response(self.get_serializer(obj).data),
         )
 
-    # Writes: If-Match must name the current ETag; without it, only where optional.
-    if_match_required = False
-
+    # Writes: If-Match must name the current ETag (optimistic locking, with
+    # `Versioned.save` closing the race between this check and the write).
     def check_if_match(self, obj):
         header = self.request.headers.get("If-Match")
         if header is None:
-            if self.if_match_required:
-                raise PreconditionRequired()
-            return
+            raise PreconditionRequired()
         if header.strip() != "*" and object_etag(obj) not in [
             t.strip() for t in header.split(",")
         ]:
@@ -114,10 +120,14 @@ class ConditionalMixin:
     def perform_destroy(self, instance):
         self.check_if_match(instance)
         shown_on = list(documents_showing(instance).values_list("pk", flat=True))
-        instance.delete()
-        record_changed(instance, shown_on)
+        instance.delete()  # ProtectedError: a 409 naming what uses it (errors.py)
+        record_deleted(instance, shown_on)
 
     def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response) and response.status_code >= 400:
+            # Errors are JSON whatever was negotiated (`?format=csv` included).
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in ("PUT", "PATCH", "POST") and response.status_code in (
             200,
@@ -160,7 +170,6 @@ class DocumentViewSet(RecordViewSet):
     queryset = Document.objects.all()
     serializer_class = serializers.DocumentSerializer
     filterset_class = filters.DocumentFilter
-    if_match_required = True
 
     pagination_class = DocumentPagination
     expand_parameter = OpenApiParameter(
@@ -219,12 +228,27 @@ class DocumentViewSet(RecordViewSet):
         pagination_class=None,
         url_path="export",
         renderer_classes=[CSVRenderer, JSONRenderer],
+        throttle_classes=[AnonRateThrottle, ExportRateThrottle],
     )
     def export(self, request):
         """The whole filtered set, streamed: same filters as the list, no paging."""
         fmt = request.query_params.get("format", "csv")
         queryset = self.filter_queryset(Document.objects.all())
         return export_response(queryset, fmt)
+
+
+class DeletedDocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Tombstones of deleted documents, oldest first. With `since`: what a sync
+    client that last synced then must drop (and `updated_since` on the document
+    list gives what it must fetch)."""
+
+    queryset = DeletedDocument.objects.all()
+    serializer_class = serializers.DeletedDocumentSerializer
+    filterset_class = filters.DeletedDocumentFilter
+
+    def initial(self, request, *args, **kwargs):
+        translation.activate("en")
+        super().initial(request, *args, **kwargs)
 
 
 class PartyViewSet(RecordViewSet):

@@ -6,18 +6,20 @@ from .base import (
     Localized,
     Searchable,
     SlugKeyed,
+    StaleVersion,
     Timestamped,
     URLField,
+    Versioned,
     format_partial_date,
     validate_country,
     validate_currency,
 )
 from .documents import (
+    DeletedDocument,
     Document,
     DocumentRelation,
     LifecycleEvent,
     Participation,
-    StaleVersion,
 )
 from .records import Occasion, Party, Sector
 from .sources import Citation, Source
@@ -25,6 +27,7 @@ from .sources import Citation, Source
 __all__ = [
     "Bilingual",
     "Citation",
+    "DeletedDocument",
     "Document",
     "DocumentRelation",
     "LifecycleEvent",
@@ -40,6 +43,7 @@ __all__ = [
     "Status",
     "Timestamped",
     "URLField",
+    "Versioned",
     "format_partial_date",
     "validate_country",
     "validate_currency",

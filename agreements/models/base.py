@@ -4,7 +4,8 @@ from typing import NamedTuple
 
 import pycountry
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +88,36 @@ class Timestamped(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
         super().save(*args, **kwargs)
+
+
+class StaleVersion(Exception):
+    """The record was saved by someone else since this copy was read."""
+
+
+class Versioned(models.Model):
+    """Optimistic locking: a save succeeds only if nobody saved since `version`
+    was read; otherwise StaleVersion (the API answers 412, the admin explains)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            return super().save(*args, **kwargs)
+        model = type(self)._base_manager
+        with transaction.atomic():
+            bumped = model.filter(pk=self.pk, version=self.version).update(
+                version=F("version") + 1
+            )
+            if not bumped:
+                raise StaleVersion(
+                    f"{self._meta.model_name} {self.pk} changed since version "
+                    f"{self.version}."
+                )
+            self.version += 1
+            super().save(*args, **kwargs)
 
 
 class Searchable(models.Model):

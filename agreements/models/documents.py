@@ -2,9 +2,10 @@
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import F, Q
+from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -15,17 +16,14 @@ from .base import (
     SlugKeyed,
     Timestamped,
     URLField,
+    Versioned,
     format_partial_date,
     validate_currency,
 )
 from .records import Occasion, Party, Sector
 
 
-class StaleVersion(Exception):
-    """The record was saved by someone else since this copy was read."""
-
-
-class Document(SlugKeyed, Bilingual, Timestamped):
+class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
     class Kind(models.TextChoices):
         TREATY = "treaty", _("treaty")
         AGREEMENT = "agreement", _("agreement")
@@ -120,7 +118,6 @@ class Document(SlugKeyed, Bilingual, Timestamped):
         db_index=True,
         help_text=_("Derived from the lifecycle events; edit the events, not this."),
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     # PostgreSQL full-text search; see derive.documents_refresh. Unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
     history = HistoricalRecords(
@@ -221,21 +218,6 @@ class Document(SlugKeyed, Bilingual, Timestamped):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
-        """Save only if nobody saved since `self.version` was read (optimistic lock)."""
-        if self._state.adding:
-            return super().save(*args, **kwargs)
-        with transaction.atomic():
-            bumped = Document.objects.filter(pk=self.pk, version=self.version).update(
-                version=F("version") + 1
-            )
-            if not bumped:
-                raise StaleVersion(
-                    f"Document {self.slug} changed since version {self.version}."
-                )
-            self.version += 1
-            super().save(*args, **kwargs)
-
     def build_search_text(self, participations=()):
         """Own texts and the given participations' names and signatories.
 
@@ -257,6 +239,23 @@ class Document(SlugKeyed, Bilingual, Timestamped):
             if c.field and c.claim:
                 claims.setdefault(c.field, set()).add(c.claim)
         return sorted(field for field, values in claims.items() if len(values) > 1)
+
+
+class DeletedDocument(models.Model):
+    """A tombstone: sync clients learn which documents to drop
+    (`/api/v1/documents/deleted/?since=`). Written wherever a document is
+    deleted (`derive.record_deleted`)."""
+
+    slug = models.SlugField(max_length=120, db_index=True)
+    deleted_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["deleted_at", "pk"]
+        verbose_name = _("deleted document")
+        verbose_name_plural = _("deleted documents")
+
+    def __str__(self):
+        return f"{self.slug} ({self.deleted_at:%Y-%m-%d %H:%M})"
 
 
 class Participation(Bilingual, Timestamped):

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import Bilingual, SlugKeyed, Timestamped, validate_country
+from .base import Bilingual, SlugKeyed, Timestamped, Versioned, validate_country
 
 
-class Sector(SlugKeyed, Bilingual, Timestamped):
+class Sector(Versioned, SlugKeyed, Bilingual, Timestamped):
     name_ru = models.CharField(_("name (Russian)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
     history = HistoricalRecords(excluded_fields=["search_text"])
@@ -31,7 +31,7 @@ class Sector(SlugKeyed, Bilingual, Timestamped):
         return reverse("agreements:sector", args=[self.slug])
 
 
-class Party(SlugKeyed, Bilingual, Timestamped):
+class Party(Versioned, SlugKeyed, Bilingual, Timestamped):
     class Kind(models.TextChoices):
         STATE = "state", _("state")
         GOVERNMENT = "government", _("government")
@@ -85,16 +85,27 @@ class Party(SlugKeyed, Bilingual, Timestamped):
         return self.localized("name")
 
     def clean(self):
-        if self.parent_id and self.parent_id == self.pk:
-            raise ValidationError({"parent": _("A party cannot belong to itself.")})
+        if self.parent_id and self.pk and self.pk in self.ancestor_ids():
+            raise ValidationError(
+                {"parent": _("A party cannot belong to itself, directly or not.")}
+            )
         if not (self.name_ru or self.name_en):
             raise ValidationError(_("Give the name in at least one language."))
+
+    def ancestor_ids(self, limit=100):
+        """Primary keys up the `parent` chain, starting at the parent; stops at a
+        cycle already stored or after `limit` steps (then counts as a cycle)."""
+        seen, pk = [], self.parent_id
+        while pk and pk not in seen and len(seen) < limit:
+            seen.append(pk)
+            pk = Party.objects.filter(pk=pk).values_list("parent", flat=True).first()
+        return seen + ([self.pk] if len(seen) >= limit else [])
 
     def get_absolute_url(self):
         return reverse("agreements:party", args=[self.slug])
 
 
-class Occasion(SlugKeyed, Bilingual, Timestamped):
+class Occasion(Versioned, SlugKeyed, Bilingual, Timestamped):
     class Kind(models.TextChoices):
         OFFICIAL_VISIT = "official_visit", _("official visit")
         STATE_VISIT = "state_visit", _("state visit")

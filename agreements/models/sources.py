@@ -7,12 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..querysets import CitationQuerySet
-from .base import SlugKeyed, Timestamped, URLField, format_partial_date
+from .base import SlugKeyed, Timestamped, URLField, Versioned, format_partial_date
 from .documents import Document
 from .records import Occasion, Party
 
 
-class Source(SlugKeyed, Timestamped):
+class Source(Versioned, SlugKeyed, Timestamped):
     class Precision(models.TextChoices):
         DAY = "day", _("day")
         MONTH = "month", _("month")

@@ -17,6 +17,7 @@ from agreements.derive import documents_refresh
 from agreements.lifecycle import EventKind
 from agreements.models import (
     Citation,
+    DeletedDocument,
     Document,
     LifecycleEvent,
     Participation,
@@ -132,6 +133,10 @@ class Command(BaseCommand):
     def handle(self, *args, count, seed, force, delete, **options):
         samples = Document.objects.filter(slug__startswith=PREFIX)
         if delete:
+            DeletedDocument.objects.bulk_create(  # tombstones for sync clients
+                DeletedDocument(slug=slug)
+                for slug in samples.values_list("slug", flat=True)
+            )
             deleted, _ = samples.delete()
             self.stdout.write(self.style.SUCCESS(f"Deleted {deleted} rows."))
             return

@@ -25,11 +25,11 @@ class Command(BaseCommand):
                 raise CommandError(f"--user: no user «{user}»")
         last = {}
 
-        def progress(stage, n, total):
-            step = max(total // 10, 50)
+        def progress(stage, n, total):  # total is None while validating
+            step = max((total or 0) // 10, 500 if total is None else 50)
             if verbosity and (n == total or n % step == 0) and last.get(stage) != n:
                 last[stage] = n
-                self.stdout.write(f"  {stage} {n}/{total}")
+                self.stdout.write(f"  {stage} {n}/{total or '…'}")
 
         result = document_import(file, user=author, dry_run=dry_run, progress=progress)
         if result.errors:

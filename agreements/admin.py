@@ -16,6 +16,7 @@ from .models import (
     Occasion,
     Participation,
     Party,
+    ResearchQuestion,
     Sector,
     Source,
     StaleVersion,
@@ -105,7 +106,7 @@ class CitationInline(admin.StackedInline):
     model = Citation
     extra = 0
     autocomplete_fields = ["source"]
-    fields = [("source", "field", "confidence"), "claim", "quote", "note"]
+    fields = [("kind", "source", "field", "confidence"), "claim", "quote", "note"]
 
 
 class DocumentCitationInline(CitationInline):
@@ -346,6 +347,7 @@ class OccasionAdmin(RecordAdmin):
 class SourceAdmin(RecordAdmin):
     list_display = [
         "slug",
+        "label",
         "title",
         "publisher",
         "language",
@@ -355,12 +357,14 @@ class SourceAdmin(RecordAdmin):
     list_filter = ["language", "published_precision"]
     fields = [
         "slug",
+        "label",
         "title",
         "publisher",
-        "url",
+        ("url", "archived_url"),
         "language",
         ("published_on", "published_precision"),
         "accessed_on",
+        "note",
     ]
 
     def get_queryset(self, request):
@@ -388,3 +392,18 @@ class LifecycleEventAdmin(DerivedDataAdmin, SimpleHistoryAdmin):
     date_hierarchy = "occurred_on"
     search_fields = ["document__slug", "note"]
     autocomplete_fields = ["document", "party"]
+
+
+@admin.register(ResearchQuestion)
+class ResearchQuestionAdmin(DerivedDataAdmin, SimpleHistoryAdmin):
+    list_display = ["__str__", "status", "document", "field"]
+    list_filter = ["status"]
+    list_select_related = ["document"]
+    search_fields = ["slug", "question_ru", "question_en", "document__slug"]
+    autocomplete_fields = ["document"]
+    fieldsets = [
+        (None, {"fields": ["slug", "status", ("document", "field")]}),
+        (_("Question"), {"fields": ["question_ru", "question_en"]}),
+        (_("What has been searched"), {"fields": ["searched_ru", "searched_en"]}),
+        (_("What would settle it"), {"fields": ["settles_ru", "settles_en"]}),
+    ]

@@ -20,6 +20,7 @@ from .documents import (
     StaleVersion,
 )
 from .records import Occasion, Party, Sector
+from .research import ResearchQuestion
 from .sources import Citation, Source
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "Occasion",
     "Participation",
     "Party",
+    "ResearchQuestion",
     "Searchable",
     "Sector",
     "SlugKeyed",

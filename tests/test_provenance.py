@@ -41,9 +41,11 @@ class Links(HTMLParser):
     def __init__(self):
         super().__init__()
         self.outside, self.links, self._href, self._in_title = [], [], None, False
+        self.nested = 0  # links inside links: invalid, and a sign of double linking
 
     def handle_starttag(self, tag, attrs):
         if tag == "a":
+            self.nested += self._href is not None
             self._href, self._text = dict(attrs).get("href"), ""
         self._in_title = self._in_title or tag == "title"
 
@@ -97,6 +99,7 @@ def test_every_source_reference_on_every_page_links_to_its_source_page(client, s
         text = "".join(page.outside)
         assert not LABEL.findall(text), (url, LABEL.findall(text))
         assert "dossier" not in text, url  # internal wording stays internal
+        assert page.nested == 0, url
         for href, label in page.links:
             if LABEL.fullmatch(label):
                 path = re.sub(r"^/(ru|en)/", "/en/", href)
@@ -164,7 +167,7 @@ def test_the_source_page_lists_exactly_the_facts_it_supports(client, seeded):
 
 def test_source_page_gives_dates_with_their_precision_and_archive_field(client, seeded):
     page = client.get("/en/sources/astana-2023-s6/").content.decode()
-    assert "known to the: year" in page
+    assert "date precision: year" in page
     assert "https://tass.ru/ekonomika/20158285" in page  # the Russian address
     assert "Archived copy" in page
     assert "S6" in page and "TASS" in page

@@ -31,6 +31,7 @@ from .models import (
     Occasion,
     Participation,
     Party,
+    ResearchQuestion,
     Sector,
     Source,
     StaleVersion,
@@ -289,7 +290,7 @@ class CitationInline(PickerLabelMixin, admin.StackedInline):
     model = Citation
     extra = 0
     autocomplete_fields = ["source"]
-    fields = [("source", "field", "confidence"), "claim", "quote", "note"]
+    fields = [("kind", "source", "field", "confidence"), "claim", "quote", "note"]
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "field":  # the facts of this kind of record only
@@ -658,6 +659,7 @@ class OccasionAdmin(RecordAdmin):
 class SourceAdmin(RecordAdmin):
     list_display = [
         "slug",
+        "label",
         "title",
         "publisher",
         "language",
@@ -668,12 +670,14 @@ class SourceAdmin(RecordAdmin):
     ordering = ["slug"]  # explicit: the citation count groups rows
     fields = [
         "slug",
+        "label",
         "title",
         "publisher",
-        "url",
+        ("url", "archived_url"),
         "language",
         ("published_on", "published_precision"),
         "accessed_on",
+        "note",
     ]
 
     def get_queryset(self, request):
@@ -756,3 +760,18 @@ class OwnTokenAdmin(admin.ModelAdmin):
             "new_key": key,
         }
         return render(request, "admin/authtoken/own_token.html", context)
+
+
+@admin.register(ResearchQuestion)
+class ResearchQuestionAdmin(DerivedDataAdmin, SimpleHistoryAdmin):
+    list_display = ["__str__", "status", "document", "field"]
+    list_filter = ["status"]
+    list_select_related = ["document"]
+    search_fields = ["slug", "question_ru", "question_en", "document__slug"]
+    autocomplete_fields = ["document"]
+    fieldsets = [
+        (None, {"fields": ["slug", "status", ("document", "field")]}),
+        (_("Question"), {"fields": ["question_ru", "question_en"]}),
+        (_("What has been searched"), {"fields": ["searched_ru", "searched_en"]}),
+        (_("What would settle it"), {"fields": ["settles_ru", "settles_en"]}),
+    ]

@@ -1,5 +1,8 @@
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
+
+from .templatetags.provenance import source_label_urls
 
 
 def site(request):
@@ -10,4 +13,6 @@ def site(request):
             (code, name, translate_url(path, code)) for code, name in settings.LANGUAGES
         ],
         "canonical_url": request.build_absolute_uri(request.path),
+        # For the `source_links` filter: read once per page, and only if used.
+        "source_labels": SimpleLazyObject(source_label_urls),
     }

@@ -4,6 +4,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from .models import Document
+from .templatetags.provenance import source_label_urls, source_links
 
 
 class PlainTextAtomFeed(Atom1Feed):
@@ -30,16 +31,23 @@ class LatestDocumentsFeed(Feed):
     def subtitle(self):
         return _("Signed inter-state documents, with their sources.")
 
-    def items(self):
-        return Document.objects.select_related("occasion").order_by(
+    def get_object(self, request, *args, **kwargs):
+        return request  # for absolute links to the sources in the summaries
+
+    def items(self, request):
+        documents = Document.objects.select_related("occasion").order_by(
             "-updated_at", "slug"
         )[:50]
+        labels = source_label_urls(base=request.build_absolute_uri("/")[:-1])
+        for document in documents:
+            document.summary_html = source_links(document.summary.text, labels)
+        return documents
 
     def item_title(self, item):
         return item.title.text or f"{_('Title unknown')} ({item.slug})"
 
     def item_description(self, item):
-        return item.summary.text
+        return item.summary_html
 
     def item_updateddate(self, item):
         return item.updated_at

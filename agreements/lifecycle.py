@@ -15,6 +15,7 @@ class Status(models.TextChoices):
 
     UNKNOWN = "unknown", _("no events recorded")
     SIGNED = "signed", _("signed")
+    ADOPTED = "adopted", _("adopted")
     PROVISIONALLY_APPLIED = "provisionally_applied", _("provisionally applied")
     IN_FORCE = "in_force", _("in force")
     SUSPENDED = "suspended", _("suspended")
@@ -24,6 +25,7 @@ class Status(models.TextChoices):
 
 class EventKind(models.TextChoices):
     SIGNED = "signed", _("signed")
+    ADOPTED = "adopted", _("adopted (reported)")
     RATIFIED = "ratified", _("ratified or approved by a party")
     PROVISIONALLY_APPLIED = "provisionally_applied", _("provisionally applied")
     ENTERED_INTO_FORCE = "entered_into_force", _("entered into force")
@@ -34,9 +36,13 @@ class EventKind(models.TextChoices):
 
 
 # What each event makes the status. Ratification by one party does not change
-# it; "resumed" lifts a suspension.
+# it; "resumed" lifts a suspension. "Adopted" is for a document reported as
+# adopted (принят) with no signature reported: it concludes the document as a
+# signature would, but keeps its own status so that "signed" is never claimed
+# without a source saying so; entry into force still needs its own event.
 STATUS_AFTER = {
     EventKind.SIGNED: Status.SIGNED,
+    EventKind.ADOPTED: Status.ADOPTED,
     EventKind.PROVISIONALLY_APPLIED: Status.PROVISIONALLY_APPLIED,
     EventKind.ENTERED_INTO_FORCE: Status.IN_FORCE,
     EventKind.SUSPENDED: Status.SUSPENDED,

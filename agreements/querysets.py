@@ -101,6 +101,7 @@ class DocumentQuerySet(RecordQuerySet):
             Prefetch(
                 "citations", queryset=self._rows("citations").select_related("source")
             ),
+            "research_questions",
             Prefetch(
                 "relations_out",
                 queryset=self._rows("relations_out").select_related("to_document"),

@@ -18,6 +18,8 @@ urlpatterns = [
     path("sectors/<slug:slug>/", views.SectorDetailView.as_view(), name="sector"),
     path("occasions/", views.OccasionListView.as_view(), name="occasions"),
     path("occasions/<slug:slug>/", views.OccasionDetailView.as_view(), name="occasion"),
+    path("sources/", views.SourceListView.as_view(), name="sources"),
+    path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("data-quality/", views.DataQualityView.as_view(), name="data-quality"),
 ]

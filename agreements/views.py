@@ -2,7 +2,8 @@ from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
-from django.db.models import Count
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models.functions import Length
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -13,13 +14,23 @@ from .api.throttles import ExportRateThrottle
 from .caching import CachedCountPaginator
 from .export import export_response
 from .filters import DocumentFilter, document_facets
-from .models import Citation, Document, Occasion, Party, Sector
+from .models import (
+    Citation,
+    Document,
+    Occasion,
+    Party,
+    ResearchQuestion,
+    Sector,
+    Source,
+)
+from .provenance import document_facts
 
 PAGE_SIZE = 25
 # Citation fields that are not model fields: facts about a record as a whole.
 EXTRA_FIELD_LABELS = {
     "": _lazy("the record as a whole"),
     "participations": _lazy("parties and signatories"),
+    "place": _lazy("place signed"),
     "subject": _lazy("subject"),
     "summary": _lazy("summary"),
     "documents_count": _lazy("number of documents"),
@@ -172,27 +183,18 @@ class DocumentDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         doc = self.object
         disputed = doc.disputed_fields()
-        outgoing = [
-            (
-                _("This document %(kind)s") % {"kind": r.get_kind_display()},
-                r.to_document,
-                r.note,
-            )
-            for r in doc.relations_out.all()
-        ]
-        incoming = [
-            (
-                _("%(kind)s this document") % {"kind": r.get_kind_display()},
-                r.from_document,
-                r.note,
-            )
-            for r in doc.relations_in.all()
+        # Each relation reads the right way round from either end.
+        relations = [
+            (r.outgoing_phrase, r.to_document, r.note) for r in doc.relations_out.all()
+        ] + [
+            (r.incoming_phrase, r.from_document, r.note) for r in doc.relations_in.all()
         ]
         context.update(
             disputed=disputed,
             disputed_labels=[(f, field_label(Document, f)) for f in disputed],
             citations_by_field=citations_by_field(Document, doc.citations.all()),
-            relations=outgoing + incoming,
+            facts={fact.name: fact for fact in document_facts(doc)},
+            relations=relations,
         )
         return context
 
@@ -262,6 +264,35 @@ class OccasionDetailView(DocumentsOfMixin, DetailView):
         return context
 
 
+class SourceListView(ListView):
+    # S1, S2 … S10 in their natural order, unlabelled sources last.
+    queryset = Source.objects.annotate(n_citations=Count("citations")).order_by(
+        ExpressionWrapper(Q(label=""), output_field=BooleanField()),
+        Length("label"),
+        "label",
+        "slug",
+    )
+    context_object_name = "sources"
+
+
+class SourceDetailView(DetailView):
+    model = Source
+    context_object_name = "source"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        citations = self.object.citations.select_related(
+            "document", "occasion", "party"
+        ).order_by("document__slug", "occasion__slug", "party__slug", "field")
+        by_record = {}
+        for c in citations:
+            by_record.setdefault(c.subject, []).append(
+                (field_label(type(c.subject), c.field), c)
+            )
+        context.update(records=list(by_record.items()), n_facts=len(citations))
+        return context
+
+
 class DataQualityView(TemplateView):
     """What is not known yet or disputed: the researchers' to-do list."""
 
@@ -276,6 +307,9 @@ class DataQualityView(TemplateView):
             )
         docs = Document.objects.select_related("occasion").order_by("slug")
         context.update(
+            questions=ResearchQuestion.objects.select_related("document").order_by(
+                "status", "slug"
+            ),
             disputed=[(doc, disputed[doc.pk]) for doc in docs.filter(pk__in=disputed)],
             sections=[
                 (_("Title unknown or only described"), docs.title_unknown()),

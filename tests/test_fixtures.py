@@ -20,6 +20,7 @@ MODELS = [
     "agreements.lifecycleevent",
     "agreements.documentrelation",
     "agreements.citation",
+    "agreements.researchquestion",
 ]
 
 
@@ -90,8 +91,11 @@ def test_disagreeing_sources_are_kept_and_marked_disputed(seeded):
     assert gazprom.disputed_fields() == ["subject", "term_years"]
 
 
-def test_every_document_occasion_and_citation_names_a_source(seeded):
-    assert not Citation.objects.filter(source__isnull=True).exists()
+def test_every_citation_names_a_source_or_is_editorial_with_a_note(seeded):
+    unsourced = Citation.objects.filter(source__isnull=True)
+    assert unsourced.exists()
+    assert set(unsourced.values_list("kind", flat=True)) == {"editorial"}
+    assert not unsourced.filter(note="").exists()
     assert Occasion.objects.filter(citations__isnull=True).count() == 0
     assert Document.objects.filter(citations__isnull=True).count() == 0
 

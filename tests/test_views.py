@@ -191,6 +191,7 @@ def test_data_quality_page_lists_gaps_and_disputes(client, seeded):
     context = response.context
     disputed = {doc.slug: fields for doc, fields in context["disputed"]}
     assert set(disputed) == {
+        "astana-2023-tpp-memorandum",  # S28's dateline, a low-confidence claim
         "kostanay-forum-2023-package",
         "gazprom-kazakhstan-2023-11-01",
         "tpp-construction-agreement-2024-04-17",
@@ -202,7 +203,11 @@ def test_data_quality_page_lists_gaps_and_disputes(client, seeded):
     assert {"astana-2023-unidentified-5", "astana-2023-joint-statement"} <= untitled
     assert "astana-2023-tpp-memorandum" in reported
     assert "astana-2023-unidentified-7" in no_parties
-    assert undated == {"kostanay-forum-2023-package"}
+    # The joint action plan is reported adopted, not signed: no signing date.
+    assert undated == {
+        "kostanay-forum-2023-package",
+        "astana-2023-joint-action-plan-2024-2026",
+    }
     assert not uncited
 
 

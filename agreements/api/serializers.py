@@ -14,6 +14,7 @@ from ..models import (
     Sector,
     Source,
 )
+from ..provenance import document_facts
 
 
 class ModelValidationMixin:
@@ -112,21 +113,71 @@ class OccasionSerializer(
 
 
 class SourceSerializer(ModelValidationMixin, serializers.ModelSerializer):
+    page = serializers.SerializerMethodField(
+        help_text="The source's public HTML page (`url` is the source's own address)."
+    )
+
     class Meta:
         model = Source
         fields = [
             "slug",
+            "label",
             "title",
             "publisher",
             "url",
+            "archived_url",
             "language",
             "published_on",
             "published_precision",
             "accessed_on",
             "version",
+            "note",
+            "page",
             "created_at",
             "updated_at",
         ]
+
+    def get_page(self, obj) -> str:
+        return HtmlUrlMixin.get_url(self, obj)
+
+
+class SupportedFactSerializer(serializers.ModelSerializer):
+    """One fact a source supports: the record, the field and what it says."""
+
+    document = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    occasion = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Citation
+        fields = [
+            "document",
+            "occasion",
+            "party",
+            "field",
+            "claim",
+            "quote",
+            "confidence",
+            "note",
+        ]
+
+
+class SourceDetailSerializer(SourceSerializer):
+    documents = serializers.SerializerMethodField(
+        help_text="Slugs of the documents this source supports a fact of."
+    )
+    facts = SupportedFactSerializer(
+        source="citations",
+        many=True,
+        read_only=True,
+        help_text="Every fact it supports.",
+    )
+
+    class Meta(SourceSerializer.Meta):
+        fields = [*SourceSerializer.Meta.fields, "documents", "facts"]
+
+    def get_documents(self, obj) -> list[str]:
+        return sorted({c.document.slug for c in obj.citations.all() if c.document})
 
 
 class ParticipationSerializer(serializers.ModelSerializer):
@@ -148,11 +199,27 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class CitationSerializer(serializers.ModelSerializer):
-    source = SourceSerializer()
+    source = SourceSerializer(allow_null=True, help_text="null for an editorial one.")
 
     class Meta:
         model = Citation
-        fields = ["field", "claim", "quote", "confidence", "note", "source"]
+        fields = ["field", "kind", "claim", "quote", "confidence", "note", "source"]
+
+
+class FactSerializer(serializers.Serializer):
+    fact = serializers.CharField()
+    state = serializers.ChoiceField(
+        choices=["sourced", "editorial", "unknown", ""],
+        help_text="sourced, editorial (the editors' classification), unknown; "
+        "empty if given but not yet supported.",
+    )
+    sources = serializers.ListField(
+        child=serializers.CharField(), help_text="Slugs of the sources that give it."
+    )
+    editorial_notes = serializers.ListField(child=serializers.CharField())
+    open_questions = serializers.ListField(
+        child=serializers.CharField(), help_text="Slugs of open research questions."
+    )
 
 
 class RelationSerializer(serializers.Serializer):
@@ -221,6 +288,7 @@ class DocumentSerializer(
     citations = CitationSerializer(many=True, read_only=True)
     relations = serializers.SerializerMethodField()
     disputed_fields = serializers.SerializerMethodField()
+    facts = serializers.SerializerMethodField()
 
     class Meta:
         model = Document
@@ -250,6 +318,7 @@ class DocumentSerializer(
             "events",
             "relations",
             "citations",
+            "facts",
             "disputed_fields",
             "version",
             "url",
@@ -271,6 +340,20 @@ class DocumentSerializer(
 
     def get_disputed_fields(self, obj) -> list[str]:
         return obj.disputed_fields()
+
+    @extend_schema_field(FactSerializer(many=True))
+    def get_facts(self, obj):
+        """How we know each fact: its sources, or editorial, or unknown."""
+        return [
+            {
+                "fact": fact.name,
+                "state": fact.state,
+                "sources": [c.source.slug for c in fact.sourced],
+                "editorial_notes": [c.note for c in fact.editorial],
+                "open_questions": [q.slug for q in fact.questions],
+            }
+            for fact in document_facts(obj)
+        ]
 
 
 class DeletedDocumentSerializer(serializers.ModelSerializer):

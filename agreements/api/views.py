@@ -1,5 +1,6 @@
 import hashlib
 
+from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.http import http_date, quote_etag
 from drf_spectacular.types import OpenApiTypes
@@ -20,6 +21,7 @@ from ..caching import data_version, version_time
 from ..derive import documents_showing, record_changed, record_deleted
 from ..export import COLUMNS, export_response
 from ..models import (
+    Citation,
     DeletedDocument,
     Document,
     Occasion,
@@ -270,6 +272,28 @@ class OccasionViewSet(RecordViewSet):
 
 
 class SourceViewSet(RecordViewSet):
+    """Sources; one source's record lists the documents and facts it supports."""
+
     queryset = Source.objects.all()
     serializer_class = serializers.SourceSerializer
     filterset_class = filters.SourceFilter
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "retrieve":
+            return queryset.prefetch_related(
+                Prefetch(
+                    "citations",
+                    queryset=Citation.objects.select_related(
+                        "document", "occasion", "party"
+                    ).order_by(
+                        "document__slug", "occasion__slug", "party__slug", "field"
+                    ),
+                )
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.SourceDetailSerializer
+        return super().get_serializer_class()

@@ -22,6 +22,7 @@ from .documents import (
     Participation,
 )
 from .records import Occasion, Party, Sector
+from .research import ResearchQuestion
 from .sources import Citation, Source
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "Occasion",
     "Participation",
     "Party",
+    "ResearchQuestion",
     "Searchable",
     "Sector",
     "SlugKeyed",

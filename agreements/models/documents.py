@@ -373,7 +373,19 @@ class DocumentRelation(Timestamped):
         AMENDS = "amends", _("amends")
         SUPERSEDES = "supersedes", _("supersedes")
         PART_OF = "part_of", _("is part of the package")
+        FOLLOWS = "follows", _("follows (came after, no stated link)")
         RELATED = "related", _("is related to")
+
+    # How each kind reads from either end: "this document follows X" on the
+    # later one, "this document is followed by Y" on the earlier one.
+    PHRASES = {
+        Kind.IMPLEMENTS: (_("This document implements"), _("Implemented by")),
+        Kind.AMENDS: (_("This document amends"), _("Amended by")),
+        Kind.SUPERSEDES: (_("This document supersedes"), _("Superseded by")),
+        Kind.PART_OF: (_("This document is part of"), _("Includes")),
+        Kind.FOLLOWS: (_("This document follows"), _("Followed by")),
+        Kind.RELATED: (_("Related to"), _("Related to")),
+    }
 
     from_document = models.ForeignKey(
         Document, on_delete=models.CASCADE, related_name="relations_out"
@@ -405,6 +417,16 @@ class DocumentRelation(Timestamped):
 
     def __str__(self):
         return f"{self.from_document.slug} {self.kind} {self.to_document.slug}"
+
+    @property
+    def outgoing_phrase(self):
+        """How the relation reads on the `from_document`'s page."""
+        return self.PHRASES[self.kind][0]
+
+    @property
+    def incoming_phrase(self):
+        """How the relation reads on the `to_document`'s page."""
+        return self.PHRASES[self.kind][1]
 
     def clean(self):
         if self.from_document_id and self.from_document_id == self.to_document_id:

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -19,6 +20,15 @@ class Source(Versioned, SlugKeyed, Timestamped):
         YEAR = "year", _("year")
         UNDATED = "undated", _("undated")
 
+    label = models.CharField(
+        _("short label"),
+        max_length=12,
+        blank=True,
+        help_text=_(
+            "How texts refer to the source, e.g. S7: «(S7)» in a summary or note "
+            "becomes a link to this source. Unique; empty if texts do not use one."
+        ),
+    )
     title = models.CharField(_("title"), max_length=500)
     publisher = models.CharField(
         _("publisher"),
@@ -27,6 +37,12 @@ class Source(Versioned, SlugKeyed, Timestamped):
         help_text=_("Empty when not stated."),
     )
     url = URLField(_("address"), max_length=500, blank=True)
+    archived_url = URLField(
+        _("archived copy"),
+        max_length=500,
+        blank=True,
+        help_text=_("A copy in a web archive, in case the address stops working."),
+    )
     language = models.CharField(
         _("language"), max_length=10, help_text=_("e.g. ru, en, ru/en")
     )
@@ -43,16 +59,29 @@ class Source(Versioned, SlugKeyed, Timestamped):
         default=Precision.DAY,
     )
     accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
-    search_source = ("slug", "title", "publisher", "url")
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        help_text=_("What a reader should know about the source: other addresses…"),
+    )
+    search_source = ("slug", "label", "title", "publisher", "url")
     history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["slug"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["label"], condition=~Q(label=""), name="source_label_unique"
+            )
+        ]
 
     def __str__(self):
         return f"{self.publisher}: {self.title}" if self.publisher else self.title
+
+    def get_absolute_url(self):
+        return reverse("agreements:source", args=[self.slug])
 
     @property
     def published_display(self):
@@ -95,6 +124,10 @@ def citable_facts():
 
 
 class Citation(Timestamped):
+    class Kind(models.TextChoices):
+        SOURCED = "sourced", _("sourced")
+        EDITORIAL = "editorial", _("editorial — the editors' classification")
+
     SUBJECTS = ("document", "occasion", "party")
 
     class Confidence(models.TextChoices):
@@ -102,8 +135,23 @@ class Citation(Timestamped):
         MEDIUM = "medium", _("medium — wording or date reconstructed from context")
         LOW = "low", _("low — inferred")
 
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.SOURCED,
+        help_text=_(
+            "Editorial: no source gives the fact; the editors classified it (a "
+            "sector, a legal level, a Russian form of a name). Say why in the note."
+        ),
+    )
     source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, related_name="citations"
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="citations",
+        help_text=_("Empty only for an editorial citation."),
     )
     document = models.ForeignKey(
         Document,
@@ -171,6 +219,13 @@ class Citation(Timestamped):
                 | Q(document__isnull=True, occasion__isnull=True, party__isnull=False),
                 name="citation_has_one_subject",
             ),
+            # A sourced citation names its source; an editorial one has none and
+            # says in its note why the editors hold the fact.
+            models.CheckConstraint(
+                condition=Q(kind="sourced", source__isnull=False)
+                | (Q(kind="editorial", source__isnull=True) & ~Q(note="")),
+                name="citation_sourced_or_editorial_with_note",
+            ),
             *(
                 models.UniqueConstraint(
                     fields=["source", subject, "field"],
@@ -179,14 +234,33 @@ class Citation(Timestamped):
                 )
                 for subject in ("document", "occasion", "party")
             ),
+            *(
+                models.UniqueConstraint(
+                    fields=[subject, "field"],
+                    condition=Q(**{f"{subject}__isnull": False}, kind="editorial"),
+                    name=f"one_editorial_citation_per_{subject}_field",
+                )
+                for subject in ("document", "occasion", "party")
+            ),
         ]
 
     def __str__(self):
-        return f"{self.source.slug} → {self.subject}{'.' + self.field if self.field else ''}"
+        origin = self.source.slug if self.source_id else _("editorial")
+        return f"{origin} → {self.subject}{'.' + self.field if self.field else ''}"
 
     @property
     def subject(self):
         return self.document or self.occasion or self.party
+
+    @property
+    def confidence_short(self):
+        return {"high": _("high"), "medium": _("medium"), "low": _("low")}.get(
+            self.confidence, self.confidence
+        )
+
+    @property
+    def is_editorial(self):
+        return self.kind == self.Kind.EDITORIAL
 
     def subject_names(self):
         """The subject fields that are set; an inline row on an add page points at
@@ -202,6 +276,19 @@ class Citation(Timestamped):
         ]
 
     def clean(self):
+        if self.kind == self.Kind.SOURCED and not self.source_id:
+            raise ValidationError(
+                {"source": _("Name the source, or mark it editorial.")}
+            )
+        if self.kind == self.Kind.EDITORIAL:
+            if self.source_id:
+                raise ValidationError(
+                    {"source": _("An editorial citation has no source.")}
+                )
+            if not self.note:
+                raise ValidationError(
+                    {"note": _("Say why the editors hold this fact.")}
+                )
         subjects = self.subject_names()
         if len(subjects) != 1:
             raise ValidationError(
@@ -226,7 +313,7 @@ class Citation(Timestamped):
 
     def natural_key(self):
         return (
-            self.source.slug,
+            self.source.slug if self.source_id else None,
             self.document.slug if self.document_id else None,
             self.occasion.slug if self.occasion_id else None,
             self.party.slug if self.party_id else None,

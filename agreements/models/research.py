@@ -1,0 +1,81 @@
+"""What researchers still have to find out: open questions as records."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..querysets import RecordQuerySet
+from .base import Bilingual, Timestamped
+from .documents import Document
+
+
+class ResearchQuestion(Bilingual, Timestamped):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        SETTLED = "settled", _("settled")
+        ABANDONED = "abandoned", _("set aside")
+
+    slug = models.SlugField(_("identifier"), max_length=120, unique=True)
+    question_ru = models.TextField(_("question (Russian)"), blank=True)
+    question_en = models.TextField(_("question (English)"), blank=True)
+    searched_ru = models.TextField(
+        _("what has been searched (Russian)"),
+        blank=True,
+        help_text=_("Sources and archives already read, so nobody repeats them."),
+    )
+    searched_en = models.TextField(_("what has been searched (English)"), blank=True)
+    settles_ru = models.TextField(
+        _("what would settle it (Russian)"),
+        blank=True,
+        help_text=_("The kind of source that would answer the question."),
+    )
+    settles_en = models.TextField(_("what would settle it (English)"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="research_questions",
+    )
+    field = models.CharField(
+        _("fact"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The document's fact the question is about (signed_on…), shown next to "
+            "it; empty for the document as a whole."
+        ),
+    )
+    history = HistoricalRecords()
+
+    natural_key_lookups = ("slug",)
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["status", "slug"]
+        verbose_name = _("research question")
+        verbose_name_plural = _("research questions")
+
+    def __str__(self):
+        return self.question_en or self.question_ru or self.slug
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["agreements.document"]
+
+    @property
+    def question(self):
+        return self.localized("question")
+
+    @property
+    def searched(self):
+        return self.localized("searched")
+
+    @property
+    def settles(self):
+        return self.localized("settles")

@@ -5,22 +5,22 @@ from django.db import connection
 from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from .export import export_response
-from .filters import DocumentFilter, document_facets
+from .filters import FACETS, DocumentFilter, document_facets
 from .models import Citation, Document, Occasion, Party, Sector
 
 PAGE_SIZE = 25
 # Citation fields that are not model fields: facts about a record as a whole.
 EXTRA_FIELD_LABELS = {
-    "": _lazy("the record as a whole"),
-    "participations": _lazy("parties and signatories"),
-    "subject": _lazy("subject"),
-    "summary": _lazy("summary"),
-    "documents_count": _lazy("number of documents"),
+    "": gettext_lazy("the record as a whole"),
+    "participations": gettext_lazy("parties and signatories"),
+    "subject": gettext_lazy("subject"),
+    "summary": gettext_lazy("summary"),
+    "documents_count": gettext_lazy("number of documents"),
 }
 
 
@@ -76,6 +76,17 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
         ) % {"page": request.GET.get("page")}
 
 
+def other_params(query, *names):
+    """(name, value) pairs of `query` except `names`: hidden inputs that keep the
+    rest of the view when a form changes only `names`."""
+    return [
+        (name, value)
+        for name, values in query.lists()
+        if name not in names
+        for value in values
+    ]
+
+
 class DocumentListView(FilterView):
     """The searchable, filterable list; an invalid filter or page is a 400 page
     that names the parameter (and shows no rows, or the first page)."""
@@ -127,12 +138,12 @@ class DocumentListView(FilterView):
             query=query.urlencode(),
             sort_options=filterset.filters["ordering"].field.choices,
             current_sort=self.request.GET.get("ordering", ""),
-            hidden_params=[
-                (name, value)
-                for name, values in query.lists()
-                if name not in ("q", "ordering")
-                for value in values
-            ],
+            hidden_params=other_params(query, "q", "ordering"),
+            range_hidden_params=other_params(query, "signed_after", "signed_before"),
+            filters_active=sum(
+                1 for name, values in query.lists() if name in FACETS for v in values
+            )
+            + sum(1 for name in ("signed_after", "signed_before") if query.get(name)),
         )
         return context
 

@@ -2,19 +2,22 @@
 
 import django_filters as filters
 from django import forms
-from django.db.models import Count, F
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, F, Value
+from django.db.models.functions import Coalesce, ExtractYear, NullIf
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from .models import Document, Occasion, Party, Sector, Source, Status
+from .models.base import country_name
 
 
 def country_choices():
+    """The countries of recorded parties, named in the reader's language."""
     codes = (
         Party.objects.exclude(country="").values_list("country", flat=True).distinct()
     )
-    return [(c, c) for c in sorted(codes)]
+    return [(c, country_name(c)) for c in sorted(codes)]
 
 
 @extend_schema_field({"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"})
@@ -30,7 +33,21 @@ class IntegerFilter(filters.NumberFilter):
 
 
 class StableOrderingFilter(filters.OrderingFilter):
-    """Orders as asked, then by slug, so pages never repeat or skip rows."""
+    """Orders as asked, then by slug, so pages never repeat or skip rows.
+
+    A bilingual field (`title`) sorts by the text the reader sees: the one in
+    the active language, else the other one (as `Bilingual.localized` shows it)."""
+
+    bilingual = ("title",)
+
+    def get_ordering_value(self, param):
+        name = param.lstrip("-")
+        if name not in self.bilingual:
+            return super().get_ordering_value(param)
+        wanted = "en" if (get_language() or "ru").startswith("en") else "ru"
+        other = "ru" if wanted == "en" else "en"
+        shown = Coalesce(NullIf(f"{name}_{wanted}", Value("")), f"{name}_{other}")
+        return shown.desc() if param.startswith("-") else shown.asc()
 
     def filter(self, qs, value):
         qs = super().filter(qs, value)
@@ -123,13 +140,18 @@ class DocumentFilter(SearchFilter):
         label=_("Sort"),
         fields=[
             ("signed_on", "signed_on"),
-            ("title_ru", "title"),
+            ("title", "title"),
             ("updated_at", "updated"),
         ],
+        # Every label ours and lazy: django-filter's "(descending)" is formatted
+        # once, at import, in whatever language is active then.
         field_labels={
-            "signed_on": _("date signed"),
-            "title_ru": _("title"),
-            "updated_at": _("last updated"),
+            "signed_on": _("date signed, oldest first"),
+            "-signed_on": _("date signed, newest first"),
+            "title": _("title, A to Z"),
+            "-title": _("title, Z to A"),
+            "updated_at": _("last changed, oldest first"),
+            "-updated": _("last changed, newest first"),
         },
     )
 
@@ -142,7 +164,16 @@ class DocumentFilter(SearchFilter):
 
 
 # The filters the list page offers as facets, in this order.
-FACETS = ["sector", "party", "kind", "legal_level", "status", "occasion", "year"]
+FACETS = [
+    "sector",
+    "party",
+    "country",
+    "kind",
+    "legal_level",
+    "status",
+    "occasion",
+    "year",
+]
 
 
 def toggle_url(query, name, value):

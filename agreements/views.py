@@ -4,6 +4,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
@@ -11,7 +12,8 @@ from django_filters.views import FilterView
 
 from .export import export_response
 from .filters import FACETS, DocumentFilter, document_facets
-from .models import Citation, Document, Occasion, Party, Sector
+from .models import Citation, Document, Occasion, Participation, Party, Sector
+from .models.base import country_name
 
 PAGE_SIZE = 25
 # Citation fields that are not model fields: facts about a record as a whole.
@@ -222,11 +224,90 @@ class PartyListView(ListView):
 
 
 class PartyDetailView(DocumentsOfMixin, DetailView):
+    """A party's documents, with those of the bodies that belong to it (a state's
+    ministries and regions), the count split between its own and theirs."""
+
     queryset = Party.objects.select_related("parent").prefetch_related("children")
     context_object_name = "party"
 
+    def get_object(self, queryset=None):
+        party = super().get_object(queryset)
+        self.subordinates = list(Party.objects.below(party).order_by("slug"))
+        return party
+
     def documents(self):
-        return Document.objects.filter(participations__party=self.object).distinct()
+        return Document.objects.of_parties([self.object, *self.subordinates])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        total = context["page_obj"].paginator.count
+        own = Document.objects.of_parties([self.object]).count()
+        slugs = [self.object.slug] + [p.slug for p in self.subordinates]
+        context.update(
+            own_count=own,
+            subordinate_count=total - own,
+            filter_query=urlencode([("party", slug) for slug in slugs]),
+        )
+        return context
+
+
+def country_or_404(code):
+    """A country some recorded party belongs to, by its ISO code (RU)."""
+    if not Party.objects.filter(country=code).exists():
+        raise Http404(_("No party of this country is recorded."))
+    return code
+
+
+class CountryListView(TemplateView):
+    template_name = "agreements/country_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = (
+            Participation.objects.exclude(party__country="")
+            .values("party__country")
+            .annotate(n=Count("document", distinct=True))
+            .order_by("party__country")
+        )
+        context["countries"] = [
+            (row["party__country"], country_name(row["party__country"]), row["n"])
+            for row in rows
+        ]
+        return context
+
+
+class CountryDetailView(DocumentsOfMixin, TemplateView):
+    """Every document with a party of one country: its state, the state's
+    ministries and regions, its companies; counted by kind of party."""
+
+    template_name = "agreements/country_detail.html"
+
+    def documents(self):
+        return Document.objects.of_country(self.code)
+
+    def get_context_data(self, **kwargs):
+        self.code = country_or_404(self.kwargs["code"])
+        context = super().get_context_data(**kwargs)
+        kinds = dict(Party.Kind.choices)
+        by_kind = (
+            Participation.objects.filter(party__country=self.code)
+            .values("party__kind")
+            .annotate(n=Count("document", distinct=True))
+            .order_by("-n", "party__kind")
+        )
+        context.update(
+            code=self.code,
+            name=country_name(self.code),
+            by_kind=[
+                (row["party__kind"], kinds[row["party__kind"]], row["n"])
+                for row in by_kind
+            ],
+            parties=Party.objects.filter(country=self.code)
+            .annotate(n_documents=Count("participations__document", distinct=True))
+            .order_by("-n_documents", "slug"),
+            filter_query=urlencode({"country": self.code}),
+        )
+        return context
 
 
 class SectorListView(ListView):

@@ -108,7 +108,9 @@ class DocumentFilter(SearchFilter):
     legal_level = filters.MultipleChoiceFilter(
         label=_("Legal level"), choices=Document.Level.choices
     )
-    status = filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
+    status = filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Status.choices, method="filter_status"
+    )
     occasion = SlugsFilter(
         label=_("Occasion"),
         field_name="occasion__slug",
@@ -136,6 +138,7 @@ class DocumentFilter(SearchFilter):
     updated_since = filters.IsoDateTimeFilter(
         label=_("Updated since"), field_name="updated_at", lookup_expr="gte"
     )
+    as_of = filters.DateFilter(label=_("Status as of"), method="filter_as_of")
     ordering = StableOrderingFilter(
         label=_("Sort"),
         fields=[
@@ -161,6 +164,22 @@ class DocumentFilter(SearchFilter):
 
     def filter_in_force_on(self, queryset, name, value):
         return queryset.in_force_on(value)
+
+    def as_of_day(self):
+        return self.form.cleaned_data.get("as_of") if self.is_valid() else None
+
+    def filter_status(self, queryset, name, value):
+        """The status as it stood on `as_of`, if given; else today's."""
+        day = self.as_of_day()
+        if day:
+            return queryset.with_status_on(day).filter(status_on_day__in=value)
+        return queryset.filter(status__in=value)
+
+    def filter_as_of(self, queryset, name, value):
+        """Rows carry `status_on_day` (shown instead of today's status)."""
+        if "status_on_day" in queryset.query.annotations:
+            return queryset
+        return queryset.with_status_on(value)
 
 
 # The filters the list page offers as facets, in this order.
@@ -205,10 +224,13 @@ def document_facets(filterset, query):
     filter — its label, field path and choices — counted within the filtered set,
     one query per facet."""
     base = Document.objects.filter(pk__in=filterset.qs.values("pk"))
+    day = filterset.as_of_day()
+    if day:
+        base = base.with_status_on(day)
     result = []
     for name in FACETS:
         declared = filterset.filters[name]
-        path = declared.field_name
+        path = "status_on_day" if day and name == "status" else declared.field_name
         by_year = declared.lookup_expr == "year"
         rows = (
             base.exclude(**{f"{path}__isnull": True})

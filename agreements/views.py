@@ -1,17 +1,28 @@
+from django import forms
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import Count
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.db.models.functions import ExtractYear
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from .citing import citation_formats, json_ld, permanent_url
 from .export import export_response
 from .filters import FACETS, DocumentFilter, document_facets
+from .lifecycle import Status
 from .models import Citation, Document, Occasion, Participation, Party, Sector
 from .models.base import country_name
 
@@ -65,6 +76,84 @@ def healthz(request):
         {"status": "ok" if healthy else "error", **checks},
         status=200 if healthy else 503,
     )
+
+
+def favicon(request):
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+def bar_chart(rows, width=100):
+    """[(label, n, url)] → [(label, n, url, bar length)] scaled to `width`."""
+    top = max((n for _label, n, _url in rows), default=0) or 1
+    return [(label, n, url, round(n * width / top, 1)) for label, n, url in rows]
+
+
+class HomeView(TemplateView):
+    """What the tracker is, what changed lately, and the data at a glance."""
+
+    template_name = "agreements/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        documents = reverse("agreements:documents")
+        statuses = dict(Status.choices)
+        by_sector = Sector.objects.annotate(n=Count("documents")).order_by("-n", "slug")
+        by_status = (
+            Document.objects.values("status").annotate(n=Count("pk")).order_by("-n")
+        )
+        by_year = (
+            Document.objects.exclude(signed_on__isnull=True)
+            .values(year=ExtractYear("signed_on"))
+            .annotate(n=Count("pk"))
+            .order_by("year")
+        )
+        context.update(
+            counts={
+                "documents": Document.objects.count(),
+                "parties": Party.objects.count(),
+                "occasions": Occasion.objects.count(),
+            },
+            latest=Document.objects.with_related().order_by("-updated_at", "slug")[:5],
+            occasions=Occasion.objects.annotate(n_documents=Count("documents"))[:5],
+            charts=[
+                (
+                    "sector",
+                    _("Documents by sector"),
+                    bar_chart(
+                        [
+                            (s.name.text, s.n, f"{documents}?sector={s.slug}")
+                            for s in by_sector
+                            if s.n
+                        ]
+                    ),
+                ),
+                (
+                    "status",
+                    _("Documents by status today"),
+                    bar_chart(
+                        [
+                            (
+                                statuses[r["status"]],
+                                r["n"],
+                                f"{documents}?status={r['status']}",
+                            )
+                            for r in by_status
+                        ]
+                    ),
+                ),
+                (
+                    "year",
+                    _("Documents by year signed"),
+                    bar_chart(
+                        [
+                            (str(r["year"]), r["n"], f"{documents}?year={r['year']}")
+                            for r in by_year
+                        ]
+                    ),
+                ),
+            ],
+        )
+        return context
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
@@ -142,6 +231,10 @@ class DocumentListView(FilterView):
             current_sort=self.request.GET.get("ordering", ""),
             hidden_params=other_params(query, "q", "ordering"),
             range_hidden_params=other_params(query, "signed_after", "signed_before"),
+            as_of=None if self.errors else filterset.as_of_day(),
+            as_of_hidden_params=other_params(query, "as_of"),
+            without_as_of=urlencode(other_params(query, "as_of")),
+            feed_query=urlencode(other_params(query, "ordering")),
             filters_active=sum(
                 1 for name, values in query.lists() if name in FACETS for v in values
             )
@@ -166,13 +259,49 @@ def document_export(request, fmt):
     return export_response(filterset.qs, fmt)
 
 
+def as_of_param(request):
+    """(`?as_of=` as a date or None, [error message])."""
+    value = request.GET.get("as_of") or ""
+    field = forms.DateField(required=False)
+    try:
+        return field.clean(value), []
+    except forms.ValidationError as exc:
+        return None, [f"{_('Status as of')}: {' '.join(exc.messages)}"]
+
+
 class DocumentDetailView(DetailView):
     queryset = Document.objects.with_details()
     context_object_name = "document"
 
+    def get(self, request, *args, **kwargs):
+        self.as_of, self.errors = as_of_param(request)
+        response = super().get(request, *args, **kwargs)
+        if self.errors:
+            response.status_code = 400
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         doc = self.object
+        url = permanent_url(self.request, doc.get_absolute_url())
+        query = self.request.GET.copy()
+        query.pop("as_of", None)
+        context.update(
+            errors=self.errors,
+            as_of=self.as_of,
+            status_on=doc.status_on(self.as_of) if self.as_of else None,
+            without_as_of=query.urlencode(),
+            cite=citation_formats(doc, url),
+            json_ld=json_ld(doc, url),
+            sources_checked_on=max(
+                (
+                    c.source.accessed_on
+                    for c in doc.citations.all()
+                    if c.source.accessed_on
+                ),
+                default=None,
+            ),
+        )
         disputed = doc.disputed_fields()
         outgoing = [
             (

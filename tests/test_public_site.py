@@ -133,3 +133,77 @@ def test_country_page_query_count_does_not_grow(client):
     for _ in range(40):
         ParticipationFactory(party=PartyFactory(country="RU", parent=state))
     assert count_queries(client, "/en/countries/RU/") == small
+
+
+def test_home_page_shows_counts_latest_changes_and_charts(client, seeded):
+    response = client.get("/en/")
+    charts = {name: rows for name, _title, rows in response.context["charts"]}
+    assert ("Energy", 5) in [(label, n) for label, n, _u, _w in charts["sector"]]
+    assert sum(n for _l, n, _u, _w in charts["status"]) == 12
+    assert len(response.context["latest"]) == 5
+    page = html(response)
+    assert '<svg role="img"' in page and "<desc" in page
+
+
+def test_home_page_query_count_does_not_grow(client):
+    from .factories import documents_with_relations
+
+    documents_with_relations(5)
+    small = count_queries(client, "/en/")
+    documents_with_relations(100)
+    assert count_queries(client, "/en/") == small
+
+
+def test_feed_follows_the_lists_filters_and_refuses_bad_ones(client, seeded):
+    body = client.get("/en/documents/feed/", {"sector": "sport"}).content.decode()
+    assert body.count("<entry>") == 1 and "sector=sport" in body
+    assert client.get("/en/documents/feed/", {"year": "x"}).status_code == 400
+
+
+def test_expiring_feed_lists_documents_whose_term_ends_within_n_days(client):
+    import datetime
+
+    today = datetime.date.today()
+    DocumentFactory(
+        slug="soon", signed_on=None, valid_until=today + datetime.timedelta(days=10)
+    )
+    DocumentFactory(
+        slug="later", signed_on=None, valid_until=today + datetime.timedelta(days=200)
+    )
+    body = client.get("/en/documents/feed/expiring/", {"days": "30"}).content.decode()
+    assert "/documents/soon/" in body and "/documents/later/" not in body
+    assert client.get("/en/documents/feed/expiring/", {"days": "0"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/documents/?as_of=2023-02-30",
+        "/en/documents/astana-2023-tpp-memorandum/?as_of=x",
+    ],
+)
+def test_a_bad_as_of_date_is_a_400_naming_it(client, seeded, url):
+    response = client.get(url)
+    assert response.status_code == 400 and "Status as of" in html(response)
+
+
+def test_as_of_in_the_api_gives_the_status_on_that_day(client, seeded):
+    url = "/api/v1/documents/astana-2023-tpp-memorandum/"
+    assert client.get(url).json()["status"] == "signed"
+    assert client.get(url, {"as_of": "2023-11-08"}).json()["status"] == "unknown"
+    assert client.get(url, {"as_of": "nope"}).status_code == 400
+
+
+def test_citations_use_the_site_url_and_the_version(client, seeded, settings):
+    settings.SITE_URL = "https://tracker.example.org"
+    page = html(client.get("/en/documents/astana-2023-tpp-memorandum/"))
+    assert (
+        "https://tracker.example.org/en/documents/astana-2023-tpp-memorandum/" in page
+    )
+    assert "@misc{astana_2023_tpp_memorandum_v1," in page
+    assert '"@type": "Legislation"' in page
+
+
+def test_favicon_is_served(client):
+    response = client.get("/favicon.ico", follow=True)
+    assert response.status_code == 200

@@ -1,10 +1,20 @@
+import datetime
+
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from .filters import DocumentFilter
 from .models import Document
-from .templatetags.provenance import source_label_urls, source_links
+
+
+def bad_request(errors):
+    return HttpResponseBadRequest(
+        "\n".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items()),
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 class PlainTextAtomFeed(Atom1Feed):
@@ -17,40 +27,84 @@ class PlainTextAtomFeed(Atom1Feed):
             handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
-class LatestDocumentsFeed(Feed):
-    """The 50 most recently changed documents, for readers who follow the tracker."""
-
+class DocumentsFeedBase(Feed):
     feed_type = PlainTextAtomFeed
-
-    def title(self):
-        return _("Agreement Tracker: recently changed documents")
-
-    def link(self):
-        return reverse("agreements:documents")
-
-    def subtitle(self):
-        return _("Signed inter-state documents, with their sources.")
-
-    def get_object(self, request, *args, **kwargs):
-        return request  # for absolute links to the sources in the summaries
-
-    def items(self, request):
-        documents = Document.objects.select_related("occasion").order_by(
-            "-updated_at", "slug"
-        )[:50]
-        labels = source_label_urls(base=request.build_absolute_uri("/")[:-1])
-        for document in documents:
-            document.summary_html = source_links(document.summary.text, labels)
-        return documents
 
     def item_title(self, item):
         return item.title.text or f"{_('Title unknown')} ({item.slug})"
 
     def item_description(self, item):
-        return item.summary_html
+        return item.summary.text
 
     def item_updateddate(self, item):
         return item.updated_at
 
     def item_pubdate(self, item):
         return item.created_at
+
+
+class LatestDocumentsFeed(DocumentsFeedBase):
+    """The 50 most recently changed documents that match the list's filters (the
+    same query string as the list page: `?sector=energy&country=KZ`)."""
+
+    def __call__(self, request, *args, **kwargs):
+        filterset = DocumentFilter(request.GET, queryset=Document.objects.all())
+        if not filterset.is_valid():
+            return bad_request(filterset.errors)
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request, *args, **kwargs):
+        query = request.GET.copy()
+        query.pop("page", None)
+        return DocumentFilter(query, queryset=Document.objects.all())
+
+    def title(self, filterset):
+        if filterset.data:
+            return _("Agreement Tracker: changes to documents matching %(query)s") % {
+                "query": filterset.data.urlencode()
+            }
+        return _("Agreement Tracker: recently changed documents")
+
+    def link(self, filterset):
+        query = filterset.data.urlencode()
+        return reverse("agreements:documents") + (f"?{query}" if query else "")
+
+    def subtitle(self, filterset):
+        return _("Signed inter-state documents, with their sources.")
+
+    def items(self, filterset):
+        return filterset.qs.select_related("occasion").order_by("-updated_at", "slug")[
+            :50
+        ]
+
+
+class ExpiringDocumentsFeed(DocumentsFeedBase):
+    """Documents whose term ends within `days` days (default 90)."""
+
+    def __call__(self, request, *args, **kwargs):
+        days = request.GET.get("days", "90")
+        if not (days.isdigit() and 1 <= int(days) <= 3660):
+            return bad_request({"days": [_("A whole number of days, 1 to 3660.")]})
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request, *args, **kwargs):
+        return int(request.GET.get("days", "90"))
+
+    def title(self, days):
+        return _(
+            "Agreement Tracker: documents whose term ends within %(days)s days"
+        ) % {"days": days}
+
+    def link(self, days):
+        return reverse("agreements:documents")
+
+    def items(self, days):
+        today = datetime.date.today()
+        return (
+            Document.objects.select_related("occasion")
+            .filter(valid_until__range=(today, today + datetime.timedelta(days=days)))
+            .order_by("valid_until", "slug")
+        )
+
+    def item_description(self, item):
+        return _("Valid until %(day)s.") % {"day": item.valid_until.isoformat()}

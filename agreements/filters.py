@@ -1,21 +1,24 @@
 """One FilterSet drives the public list, its exports and the API."""
 
 import django_filters as filters
-from django.db.models import Count, F
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, F, Value
+from django.db.models.functions import Coalesce, ExtractYear, NullIf
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from .caching import remember
 from .models import DeletedDocument, Document, Occasion, Party, Sector, Source, Status
+from .models.base import country_name
 from .params import UtcDateTimeField, WholeNumberField
 
 
 def country_choices():
+    """The countries of recorded parties, named in the reader's language."""
     codes = (
         Party.objects.exclude(country="").values_list("country", flat=True).distinct()
     )
-    return [(c, c) for c in sorted(codes)]
+    return [(c, country_name(c)) for c in sorted(codes)]
 
 
 @extend_schema_field({"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"})
@@ -35,7 +38,21 @@ class UtcDateTimeFilter(filters.IsoDateTimeFilter):
 
 
 class StableOrderingFilter(filters.OrderingFilter):
-    """Orders as asked, then by slug, so pages never repeat or skip rows."""
+    """Orders as asked, then by slug, so pages never repeat or skip rows.
+
+    A bilingual field (`title`) sorts by the text the reader sees: the one in
+    the active language, else the other one (as `Bilingual.localized` shows it)."""
+
+    bilingual = ("title",)
+
+    def get_ordering_value(self, param):
+        name = param.lstrip("-")
+        if name not in self.bilingual:
+            return super().get_ordering_value(param)
+        wanted = "en" if (get_language() or "ru").startswith("en") else "ru"
+        other = "ru" if wanted == "en" else "en"
+        shown = Coalesce(NullIf(f"{name}_{wanted}", Value("")), f"{name}_{other}")
+        return shown.desc() if param.startswith("-") else shown.asc()
 
     def filter(self, qs, value):
         qs = super().filter(qs, value)
@@ -96,7 +113,9 @@ class DocumentFilter(SearchFilter):
     legal_level = filters.MultipleChoiceFilter(
         label=_("Legal level"), choices=Document.Level.choices
     )
-    status = filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
+    status = filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Status.choices, method="filter_status"
+    )
     occasion = SlugsFilter(
         label=_("Occasion"),
         field_name="occasion__slug",
@@ -124,17 +143,23 @@ class DocumentFilter(SearchFilter):
     updated_since = UtcDateTimeFilter(
         label=_("Updated since"), field_name="updated_at", lookup_expr="gte"
     )
+    as_of = filters.DateFilter(label=_("Status as of"), method="filter_as_of")
     ordering = StableOrderingFilter(
         label=_("Sort"),
         fields=[
             ("signed_on", "signed_on"),
-            ("title_ru", "title"),
+            ("title", "title"),
             ("updated_at", "updated"),
         ],
+        # Every label ours and lazy: django-filter's "(descending)" is formatted
+        # once, at import, in whatever language is active then.
         field_labels={
-            "signed_on": _("date signed"),
-            "title_ru": _("title"),
-            "updated_at": _("last updated"),
+            "signed_on": _("date signed, oldest first"),
+            "-signed_on": _("date signed, newest first"),
+            "title": _("title, A to Z"),
+            "-title": _("title, Z to A"),
+            "updated_at": _("last changed, oldest first"),
+            "-updated": _("last changed, newest first"),
         },
     )
 
@@ -144,6 +169,22 @@ class DocumentFilter(SearchFilter):
 
     def filter_in_force_on(self, queryset, name, value):
         return queryset.in_force_on(value)
+
+    def as_of_day(self):
+        return self.form.cleaned_data.get("as_of") if self.is_valid() else None
+
+    def filter_status(self, queryset, name, value):
+        """The status as it stood on `as_of`, if given; else today's."""
+        day = self.as_of_day()
+        if day:
+            return queryset.with_status_on(day).filter(status_on_day__in=value)
+        return queryset.filter(status__in=value)
+
+    def filter_as_of(self, queryset, name, value):
+        """Rows carry `status_on_day` (shown instead of today's status)."""
+        if "status_on_day" in queryset.query.annotations:
+            return queryset
+        return queryset.with_status_on(value)
 
 
 class DeletedDocumentFilter(filters.FilterSet):
@@ -157,7 +198,16 @@ class DeletedDocumentFilter(filters.FilterSet):
 
 
 # The filters the list page offers as facets, in this order.
-FACETS = ["sector", "party", "kind", "legal_level", "status", "occasion", "year"]
+FACETS = [
+    "sector",
+    "party",
+    "country",
+    "kind",
+    "legal_level",
+    "status",
+    "occasion",
+    "year",
+]
 
 
 def toggle_url(query, name, value):
@@ -189,10 +239,13 @@ def document_facets(filterset, query):
     filter — its label, field path and choices — counted within the filtered set,
     one query per facet."""
     base = Document.objects.filter(pk__in=filterset.qs.values("pk"))
+    day = filterset.as_of_day()
+    if day:
+        base = base.with_status_on(day)
     result = []
     for name in FACETS:
         declared = filterset.filters[name]
-        path = declared.field_name
+        path = "status_on_day" if day and name == "status" else declared.field_name
         by_year = declared.lookup_expr == "year"
         rows = (
             base.exclude(**{f"{path}__isnull": True})

@@ -31,6 +31,21 @@ class RecordQuerySet(models.QuerySet):
         return qs
 
 
+class PartyQuerySet(RecordQuerySet):
+    def below(self, party):
+        """Every party that belongs to `party` directly or through others (a
+        ministry to its state, a subsidiary to its company): one query a level."""
+        found, level = {party.pk}, [party.pk]
+        while level:
+            level = list(
+                self.filter(parent__in=level)
+                .exclude(pk__in=found)
+                .values_list("pk", flat=True)
+            )
+            found.update(level)
+        return self.filter(pk__in=found - {party.pk})
+
+
 class CitationQuerySet(RecordQuerySet):
     def disputes(self):
         """(document, field) pairs whose cited sources give different claims: the
@@ -110,6 +125,26 @@ class DocumentQuerySet(RecordQuerySet):
                 "relations_in",
                 queryset=self._rows("relations_in").select_related("from_document"),
             ),
+        )
+
+    def of_parties(self, parties):
+        """Documents to which any of `parties` (a queryset or list) is a party."""
+        return self.filter(
+            Exists(
+                self._rows("participations").filter(
+                    document=OuterRef("pk"), party__in=parties
+                )
+            )
+        )
+
+    def of_country(self, code):
+        """Documents with a party of country `code` (its state, bodies, companies)."""
+        return self.filter(
+            Exists(
+                self._rows("participations").filter(
+                    document=OuterRef("pk"), party__country=code
+                )
+            )
         )
 
     # The data-quality rules: what is not known yet about a document.

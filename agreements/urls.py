@@ -1,19 +1,25 @@
 from django.urls import path
-from django.views.generic import RedirectView
 
 from . import views
-from .feeds import LatestDocumentsFeed
+from .feeds import ExpiringDocumentsFeed, LatestDocumentsFeed
 
 app_name = "agreements"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="agreements:documents"), name="home"),
+    path("", views.HomeView.as_view(), name="home"),
     path("documents/", views.DocumentListView.as_view(), name="documents"),
     path("documents/export.<str:fmt>", views.document_export, name="documents-export"),
     path("documents/feed/", LatestDocumentsFeed(), name="documents-feed"),
+    path(
+        "documents/feed/expiring/",
+        ExpiringDocumentsFeed(),
+        name="documents-feed-expiring",
+    ),
     path("documents/<slug:slug>/", views.DocumentDetailView.as_view(), name="document"),
     path("parties/", views.PartyListView.as_view(), name="parties"),
     path("parties/<slug:slug>/", views.PartyDetailView.as_view(), name="party"),
+    path("countries/", views.CountryListView.as_view(), name="countries"),
+    path("countries/<str:code>/", views.CountryDetailView.as_view(), name="country"),
     path("sectors/", views.SectorListView.as_view(), name="sectors"),
     path("sectors/<slug:slug>/", views.SectorDetailView.as_view(), name="sector"),
     path("occasions/", views.OccasionListView.as_view(), name="occasions"),

@@ -1,39 +1,53 @@
+from django import forms
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
-from django.db.models.functions import Length
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.db.models.functions import ExtractYear, Length
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from .api.throttles import ExportRateThrottle
 from .caching import CachedCountPaginator
+from .citing import citation_formats, json_ld, permanent_url
 from .export import export_response
-from .filters import DocumentFilter, document_facets
+from .filters import FACETS, DocumentFilter, document_facets
+from .lifecycle import Status
 from .models import (
     Citation,
     Document,
     Occasion,
+    Participation,
     Party,
     ResearchQuestion,
     Sector,
     Source,
 )
+from .models.base import country_name
 from .provenance import document_facts
 
 PAGE_SIZE = 25
 # Citation fields that are not model fields: facts about a record as a whole.
 EXTRA_FIELD_LABELS = {
-    "": _lazy("the record as a whole"),
-    "participations": _lazy("parties and signatories"),
-    "place": _lazy("place signed"),
-    "subject": _lazy("subject"),
-    "summary": _lazy("summary"),
-    "documents_count": _lazy("number of documents"),
+    "": gettext_lazy("the record as a whole"),
+    "participations": gettext_lazy("parties and signatories"),
+    "place": gettext_lazy("place signed"),
+    "subject": gettext_lazy("subject"),
+    "summary": gettext_lazy("summary"),
+    "documents_count": gettext_lazy("number of documents"),
 }
 
 
@@ -78,6 +92,84 @@ def healthz(request):
     )
 
 
+def favicon(request):
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+def bar_chart(rows, width=100):
+    """[(label, n, url)] → [(label, n, url, bar length)] scaled to `width`."""
+    top = max((n for _label, n, _url in rows), default=0) or 1
+    return [(label, n, url, round(n * width / top, 1)) for label, n, url in rows]
+
+
+class HomeView(TemplateView):
+    """What the tracker is, what changed lately, and the data at a glance."""
+
+    template_name = "agreements/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        documents = reverse("agreements:documents")
+        statuses = dict(Status.choices)
+        by_sector = Sector.objects.annotate(n=Count("documents")).order_by("-n", "slug")
+        by_status = (
+            Document.objects.values("status").annotate(n=Count("pk")).order_by("-n")
+        )
+        by_year = (
+            Document.objects.exclude(signed_on__isnull=True)
+            .values(year=ExtractYear("signed_on"))
+            .annotate(n=Count("pk"))
+            .order_by("year")
+        )
+        context.update(
+            counts={
+                "documents": Document.objects.count(),
+                "parties": Party.objects.count(),
+                "occasions": Occasion.objects.count(),
+            },
+            latest=Document.objects.with_related().order_by("-updated_at", "slug")[:5],
+            occasions=Occasion.objects.annotate(n_documents=Count("documents"))[:5],
+            charts=[
+                (
+                    "sector",
+                    _("Documents by sector"),
+                    bar_chart(
+                        [
+                            (s.name.text, s.n, f"{documents}?sector={s.slug}")
+                            for s in by_sector
+                            if s.n
+                        ]
+                    ),
+                ),
+                (
+                    "status",
+                    _("Documents by status today"),
+                    bar_chart(
+                        [
+                            (
+                                statuses[r["status"]],
+                                r["n"],
+                                f"{documents}?status={r['status']}",
+                            )
+                            for r in by_status
+                        ]
+                    ),
+                ),
+                (
+                    "year",
+                    _("Documents by year signed"),
+                    bar_chart(
+                        [
+                            (str(r["year"]), r["n"], f"{documents}?year={r['year']}")
+                            for r in by_year
+                        ]
+                    ),
+                ),
+            ],
+        )
+        return context
+
+
 def paginate(request, queryset, per_page=PAGE_SIZE):
     """A page of `queryset`; a bad page number gives page 1 and an error message."""
     paginator = Paginator(queryset, per_page)
@@ -87,6 +179,17 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
         return paginator.page(1), _(
             "There is no page “%(page)s”; showing the first page."
         ) % {"page": request.GET.get("page")}
+
+
+def other_params(query, *names):
+    """(name, value) pairs of `query` except `names`: hidden inputs that keep the
+    rest of the view when a form changes only `names`."""
+    return [
+        (name, value)
+        for name, values in query.lists()
+        if name not in names
+        for value in values
+    ]
 
 
 class DocumentListView(FilterView):
@@ -141,12 +244,16 @@ class DocumentListView(FilterView):
             query=query.urlencode(),
             sort_options=filterset.filters["ordering"].field.choices,
             current_sort=self.request.GET.get("ordering", ""),
-            hidden_params=[
-                (name, value)
-                for name, values in query.lists()
-                if name not in ("q", "ordering")
-                for value in values
-            ],
+            hidden_params=other_params(query, "q", "ordering"),
+            range_hidden_params=other_params(query, "signed_after", "signed_before"),
+            as_of=None if self.errors else filterset.as_of_day(),
+            as_of_hidden_params=other_params(query, "as_of"),
+            without_as_of=urlencode(other_params(query, "as_of")),
+            feed_query=urlencode(other_params(query, "ordering")),
+            filters_active=sum(
+                1 for name, values in query.lists() if name in FACETS for v in values
+            )
+            + sum(1 for name in ("signed_after", "signed_before") if query.get(name)),
         )
         return context
 
@@ -175,13 +282,49 @@ def document_export(request, fmt):
     return export_response(filterset.qs, fmt)
 
 
+def as_of_param(request):
+    """(`?as_of=` as a date or None, [error message])."""
+    value = request.GET.get("as_of") or ""
+    field = forms.DateField(required=False)
+    try:
+        return field.clean(value), []
+    except forms.ValidationError as exc:
+        return None, [f"{_('Status as of')}: {' '.join(exc.messages)}"]
+
+
 class DocumentDetailView(DetailView):
     queryset = Document.objects.with_details()
     context_object_name = "document"
 
+    def get(self, request, *args, **kwargs):
+        self.as_of, self.errors = as_of_param(request)
+        response = super().get(request, *args, **kwargs)
+        if self.errors:
+            response.status_code = 400
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         doc = self.object
+        url = permanent_url(self.request, doc.get_absolute_url())
+        query = self.request.GET.copy()
+        query.pop("as_of", None)
+        context.update(
+            errors=self.errors,
+            as_of=self.as_of,
+            status_on=doc.status_on(self.as_of) if self.as_of else None,
+            without_as_of=query.urlencode(),
+            cite=citation_formats(doc, url),
+            json_ld=json_ld(doc, url),
+            sources_checked_on=max(
+                (
+                    c.source.accessed_on
+                    for c in doc.citations.all()
+                    if c.source.accessed_on
+                ),
+                default=None,
+            ),
+        )
         disputed = doc.disputed_fields()
         # Each relation reads the right way round from either end.
         relations = [
@@ -224,11 +367,90 @@ class PartyListView(ListView):
 
 
 class PartyDetailView(DocumentsOfMixin, DetailView):
+    """A party's documents, with those of the bodies that belong to it (a state's
+    ministries and regions), the count split between its own and theirs."""
+
     queryset = Party.objects.select_related("parent").prefetch_related("children")
     context_object_name = "party"
 
+    def get_object(self, queryset=None):
+        party = super().get_object(queryset)
+        self.subordinates = list(Party.objects.below(party).order_by("slug"))
+        return party
+
     def documents(self):
-        return Document.objects.filter(participations__party=self.object).distinct()
+        return Document.objects.of_parties([self.object, *self.subordinates])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        total = context["page_obj"].paginator.count
+        own = Document.objects.of_parties([self.object]).count()
+        slugs = [self.object.slug] + [p.slug for p in self.subordinates]
+        context.update(
+            own_count=own,
+            subordinate_count=total - own,
+            filter_query=urlencode([("party", slug) for slug in slugs]),
+        )
+        return context
+
+
+def country_or_404(code):
+    """A country some recorded party belongs to, by its ISO code (RU)."""
+    if not Party.objects.filter(country=code).exists():
+        raise Http404(_("No party of this country is recorded."))
+    return code
+
+
+class CountryListView(TemplateView):
+    template_name = "agreements/country_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = (
+            Participation.objects.exclude(party__country="")
+            .values("party__country")
+            .annotate(n=Count("document", distinct=True))
+            .order_by("party__country")
+        )
+        context["countries"] = [
+            (row["party__country"], country_name(row["party__country"]), row["n"])
+            for row in rows
+        ]
+        return context
+
+
+class CountryDetailView(DocumentsOfMixin, TemplateView):
+    """Every document with a party of one country: its state, the state's
+    ministries and regions, its companies; counted by kind of party."""
+
+    template_name = "agreements/country_detail.html"
+
+    def documents(self):
+        return Document.objects.of_country(self.code)
+
+    def get_context_data(self, **kwargs):
+        self.code = country_or_404(self.kwargs["code"])
+        context = super().get_context_data(**kwargs)
+        kinds = dict(Party.Kind.choices)
+        by_kind = (
+            Participation.objects.filter(party__country=self.code)
+            .values("party__kind")
+            .annotate(n=Count("document", distinct=True))
+            .order_by("-n", "party__kind")
+        )
+        context.update(
+            code=self.code,
+            name=country_name(self.code),
+            by_kind=[
+                (row["party__kind"], kinds[row["party__kind"]], row["n"])
+                for row in by_kind
+            ],
+            parties=Party.objects.filter(country=self.code)
+            .annotate(n_documents=Count("participations__document", distinct=True))
+            .order_by("-n_documents", "slug"),
+            filter_query=urlencode({"country": self.code}),
+        )
+        return context
 
 
 class SectorListView(ListView):

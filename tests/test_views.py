@@ -15,10 +15,11 @@ def html(response):
     return response.content.decode()
 
 
-def test_root_leads_to_the_document_list(client, seeded):
+def test_root_leads_to_the_home_page(client, seeded):
     response = client.get("/", follow=True)
-    assert response.redirect_chain[-1][0].endswith("/documents/")
+    assert response.redirect_chain[-1][0] == "/ru/"
     assert response.status_code == 200
+    assert response.templates[0].name == "agreements/home.html"
 
 
 def test_search_is_case_insensitive_in_cyrillic(client, seeded):

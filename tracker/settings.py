@@ -28,6 +28,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
+# The public address pages cite as permanent (e.g. https://tracker.example.org);
+# empty: the address the request came to.
+SITE_URL = env.str("SITE_URL", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

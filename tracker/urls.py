@@ -3,13 +3,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from agreements.views import healthz
+from agreements.views import favicon, healthz
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/", include("agreements.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
 ]
 urlpatterns += i18n_patterns(
     path("", include("agreements.urls")), prefix_default_language=True

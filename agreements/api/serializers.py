@@ -3,6 +3,7 @@ import copy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..lifecycle import Status
 from ..models import (
     Citation,
     DeletedDocument,
@@ -271,6 +272,12 @@ class DocumentListSerializer(HtmlUrlMixin, serializers.ModelSerializer):
 class DocumentSerializer(
     ModelValidationMixin, HtmlUrlMixin, serializers.ModelSerializer
 ):
+    status = serializers.ChoiceField(
+        source="shown_status",
+        choices=Status.choices,
+        read_only=True,
+        help_text="Derived from the lifecycle events; as it stood on `as_of` if given.",
+    )
     occasion = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=Occasion.objects.all(),

@@ -1,5 +1,7 @@
 """Abstract building blocks shared by every record."""
 
+import functools
+import gettext
 from typing import NamedTuple
 
 import pycountry
@@ -27,6 +29,22 @@ def validate_country(code):
             _("«%(code)s» is not an ISO 3166-1 alpha-2 country code, e.g. RU."),
             params={"code": code},
         )
+
+
+def country_name(code):
+    """The country's name in the reader's language (ISO 3166 names), or the code."""
+    country = pycountry.countries.get(alpha_2=code) if code else None
+    if country is None:
+        return code
+    name = getattr(country, "common_name", country.name)
+    if (get_language() or "ru").startswith("ru"):
+        return _iso3166_ru().gettext(name)
+    return name
+
+
+@functools.cache
+def _iso3166_ru():
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ru"])
 
 
 def validate_currency(code):

@@ -228,6 +228,14 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
             parts += [p.party.name_ru, p.party.name_en, p.signatory_ru, p.signatory_en]
         return normalize(" ".join(filter(None, parts)))
 
+    @property
+    def shown_status(self):
+        """The status as of the day a list asked for (`with_status_on`), else today's."""
+        return getattr(self, "status_on_day", None) or self.status
+
+    def get_shown_status_display(self):
+        return Status(self.shown_status).label
+
     def status_on(self, day=None):
         """Status as of `day` (today if None), from the events recorded up to it."""
         return status_from_events(self.events.all(), day)

@@ -7,7 +7,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import Bilingual, SlugKeyed, Timestamped, Versioned, validate_country
+from ..querysets import PartyQuerySet
+from .base import (
+    Bilingual,
+    SlugKeyed,
+    Timestamped,
+    Versioned,
+    country_name,
+    validate_country,
+)
 
 
 class Sector(Versioned, SlugKeyed, Bilingual, Timestamped):
@@ -62,6 +70,7 @@ class Party(Versioned, SlugKeyed, Bilingual, Timestamped):
         help_text=_("A ministry belongs to its state; a subsidiary to its company."),
     )
     history = HistoricalRecords(excluded_fields=["search_text"])
+    objects = PartyQuerySet.as_manager()
 
     class Meta:
         ordering = ["name_en", "name_ru"]
@@ -83,6 +92,10 @@ class Party(Versioned, SlugKeyed, Bilingual, Timestamped):
     @property
     def name(self):
         return self.localized("name")
+
+    @property
+    def country_name(self):
+        return country_name(self.country)
 
     def clean(self):
         if self.parent_id and self.pk and self.pk in self.ancestor_ids():

@@ -7,6 +7,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_files import DocumentTextInline
 from .derive import documents_refresh, documents_showing, record_changed
 from .models import (
     Citation,
@@ -201,6 +202,7 @@ class DocumentAdmin(RecordAdmin):
         LifecycleEventInline,
         DocumentCitationInline,
         RelationInline,
+        DocumentTextInline,
     ]
     readonly_fields = ["status", "disputed", "version", "created_at", "updated_at"]
     fieldsets = [

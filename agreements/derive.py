@@ -1,8 +1,8 @@
 """A document's derived columns, recomputed in one visible call.
 
 Status (from the lifecycle events), the case-folded search text and, on
-PostgreSQL, the full-text search vector (from the document's own texts and its
-parties and signatories) are never typed in. Every write path — admin, API,
+PostgreSQL, the full-text search vector (from the document's own fields, its
+parties and signatories, and the text extracted from its attached files) are never typed in. Every write path — admin, API,
 import, management commands, fixture loading — calls `documents_refresh`
 once, after it has written the rows the columns depend on.
 """
@@ -13,7 +13,8 @@ from django.db.models import Prefetch, Q, Value
 from django.utils import timezone
 
 from .lifecycle import status_from_events
-from .models import Document, Participation, Party
+from .models import Document, DocumentText, Participation, Party
+from .querysets import normalize
 
 BATCH = 2000
 
@@ -26,6 +27,10 @@ VECTOR_FIELDS = [
     ("place_ru", "russian", "C"),
     ("place_en", "english", "C"),
 ]
+# Configuration of an attached text's language; its words weigh least (D).
+TEXT_CONFIG = {"ru": "russian", "en": "english"}
+# PostgreSQL refuses a tsvector over 1 MB; more than this of one text is not indexed.
+VECTOR_TEXT_LIMIT = 500_000
 
 
 def search_vector(document):
@@ -39,6 +44,10 @@ def search_vector(document):
             (p.signatory_ru, "russian", "C"),
             (p.signatory_en, "english", "C"),
         ]
+    for t in document.texts.all():
+        texts.append(
+            (t.extracted_text[:VECTOR_TEXT_LIMIT], TEXT_CONFIG[t.language], "D")
+        )
     vector = SearchVector(Value(document.slug), config="simple", weight="D")
     for text, config, weight in texts:
         if text:
@@ -49,7 +58,7 @@ def search_vector(document):
 def documents_refresh(ids, *, touch=True):
     """Recompute the derived columns of the documents with these primary keys.
 
-    A fixed number of queries per batch of documents (events, parties, one
+    A fixed number of queries per batch of documents (events, parties, texts, one
     UPDATE), however many rows each has. `touch` bumps `updated_at`, so that
     ETags and `updated_since` see changes to nested rows; fixture loads keep
     the timestamps they were dumped with.
@@ -67,12 +76,21 @@ def documents_refresh(ids, *, touch=True):
             Prefetch(
                 "participations", queryset=Participation.objects.select_related("party")
             ),
+            Prefetch(
+                "texts",
+                queryset=DocumentText.objects.only(
+                    "document_id", "language", "extracted_text"
+                ),
+            ),
         )
         for document in documents:
             document.status = status_from_events(document.events.all())
-            document.search_text = document.build_search_text(
-                document.participations.all()
-            )
+            document.search_text = " ".join(
+                [
+                    document.build_search_text(document.participations.all()),
+                    *(normalize(t.extracted_text) for t in document.texts.all()),
+                ]
+            ).strip()
             document.updated_at = now
             if with_vector:
                 document.search_vector = search_vector(document)

@@ -1,6 +1,6 @@
 import re
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, Exists, OuterRef, Prefetch, Subquery, Value, When
 
 from .lifecycle import STATUS_AFTER, EventKind, Status
@@ -44,6 +44,13 @@ class CitationQuerySet(RecordQuerySet):
         )
 
 
+class SourceQuerySet(RecordQuerySet):
+    def without_archived_copy(self):
+        """Sources nobody has saved a copy of yet: their page may still vanish."""
+        copies = self.model._meta.get_field("archived_copies").related_model.objects
+        return self.exclude(Exists(copies.filter(source=OuterRef("pk"))))
+
+
 class DocumentQuerySet(RecordQuerySet):
     def _rows(self, relation):
         """The queryset of a related model (`events` → LifecycleEvent objects)."""
@@ -64,8 +71,12 @@ class DocumentQuerySet(RecordQuerySet):
         return self.with_related().prefetch_related(
             Prefetch("events", queryset=self._rows("events").select_related("party")),
             Prefetch(
-                "citations", queryset=self._rows("citations").select_related("source")
+                "citations",
+                queryset=self._rows("citations")
+                .select_related("source")
+                .prefetch_related("source__archived_copies"),
             ),
+            Prefetch("texts", queryset=self._rows("texts").defer("extracted_text")),
             Prefetch(
                 "relations_out",
                 queryset=self._rows("relations_out").select_related("to_document"),
@@ -74,6 +85,56 @@ class DocumentQuerySet(RecordQuerySet):
                 "relations_in",
                 queryset=self._rows("relations_in").select_related("from_document"),
             ),
+        )
+
+    def with_text_snippets(self, query):
+        """Annotate `text_snippet`: where `query` occurs in one of the document's
+        texts, a passage around it with the matches between \x02 and \x03
+        (None when no text matches). PostgreSQL: `ts_headline` over the texts
+        that match in their language's configuration; SQLite: a plain excerpt
+        around the first word found (`files.excerpt`, registered per connection)."""
+        query = (query or "").strip()
+        if not query:
+            return self
+        texts = self._rows("texts").filter(document=OuterRef("pk"))
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import (
+                SearchHeadline,
+                SearchQuery,
+                SearchVector,
+            )
+
+            config = Case(
+                When(language="en", then=Value("english")),
+                default=Value("russian"),
+            )
+            search = SearchQuery(query, config=config, search_type="websearch")
+            texts = (
+                texts.annotate(vector=SearchVector("extracted_text", config=config))
+                .filter(vector=search)
+                .annotate(
+                    snippet=SearchHeadline(
+                        "extracted_text",
+                        search,
+                        config=config,
+                        start_sel="\x02",
+                        stop_sel="\x03",
+                        max_words=30,
+                        min_words=12,
+                    )
+                )
+            )
+        else:
+            texts = texts.annotate(
+                snippet=models.Func(
+                    "extracted_text",
+                    Value(query),
+                    function="agreements_excerpt",
+                    output_field=models.TextField(),
+                )
+            ).exclude(snippet=None)
+        return self.annotate(
+            text_snippet=Subquery(texts.order_by("kind", "pk").values("snippet")[:1])
         )
 
     # The data-quality rules: what is not known yet about a document.

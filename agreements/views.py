@@ -11,7 +11,7 @@ from django_filters.views import FilterView
 
 from .export import export_response
 from .filters import DocumentFilter, document_facets
-from .models import Citation, Document, Occasion, Party, Sector
+from .models import Citation, Document, Occasion, Party, Sector, Source
 
 PAGE_SIZE = 25
 # Citation fields that are not model fields: facts about a record as a whole.
@@ -85,6 +85,9 @@ class DocumentListView(FilterView):
     paginate_by = PAGE_SIZE
     template_name = "agreements/document_list.html"
     context_object_name = "documents"
+
+    def get_queryset(self):
+        return super().get_queryset().with_text_snippets(self.request.GET.get("q"))
 
     def get(self, request, *args, **kwargs):
         self.errors = []
@@ -237,7 +240,9 @@ class OccasionListView(ListView):
 
 
 class OccasionDetailView(DocumentsOfMixin, DetailView):
-    queryset = Occasion.objects.prefetch_related("citations__source")
+    queryset = Occasion.objects.prefetch_related(
+        "citations__source", "citations__source__archived_copies"
+    )
     context_object_name = "occasion"
 
     def documents(self):
@@ -276,6 +281,7 @@ class DataQualityView(TemplateView):
                 (_("Signing date not known"), docs.undated()),
                 (_("No source cited"), docs.uncited()),
             ],
+            sources_unarchived=Source.objects.without_archived_copy(),
         )
         return context
 

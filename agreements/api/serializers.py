@@ -4,8 +4,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import (
+    ArchivedCopy,
     Citation,
     Document,
+    DocumentText,
     LifecycleEvent,
     Occasion,
     Participation,
@@ -100,7 +102,52 @@ class OccasionSerializer(
         ]
 
 
+class StoredFileSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField(
+        help_text="Served with its sniffed content type, sandboxed."
+    )
+    name = serializers.CharField(read_only=True)
+
+    def get_download_url(self, obj) -> str:
+        request = self.context.get("request")
+        path = obj.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+
+class DocumentTextSerializer(StoredFileSerializer):
+    class Meta:
+        model = DocumentText
+        fields = [
+            "name",
+            "kind",
+            "language",
+            "content_type",
+            "size",
+            "sha256",
+            "download_url",
+            "obtained_from",
+            "obtained_on",
+            "extraction_error",
+        ]
+
+
+class ArchivedCopySerializer(StoredFileSerializer):
+    class Meta:
+        model = ArchivedCopy
+        fields = [
+            "name",
+            "captured_on",
+            "content_type",
+            "size",
+            "sha256",
+            "download_url",
+            "note",
+        ]
+
+
 class SourceSerializer(ModelValidationMixin, serializers.ModelSerializer):
+    archived_copies = ArchivedCopySerializer(many=True, read_only=True)
+
     class Meta:
         model = Source
         fields = [
@@ -112,6 +159,7 @@ class SourceSerializer(ModelValidationMixin, serializers.ModelSerializer):
             "published_on",
             "published_precision",
             "accessed_on",
+            "archived_copies",
             "created_at",
             "updated_at",
         ]
@@ -172,6 +220,10 @@ class DocumentSerializer(
     citations = CitationSerializer(many=True, read_only=True)
     relations = serializers.SerializerMethodField()
     disputed_fields = serializers.SerializerMethodField()
+    texts = DocumentTextSerializer(many=True, read_only=True)
+    text_snippet = serializers.SerializerMethodField(
+        help_text="With q: a passage of an attached text where q was found, else null."
+    )
 
     class Meta:
         model = Document
@@ -197,6 +249,8 @@ class DocumentSerializer(
             "value_amount",
             "value_currency",
             "full_text_url",
+            "texts",
+            "text_snippet",
             "participations",
             "events",
             "relations",
@@ -222,3 +276,7 @@ class DocumentSerializer(
 
     def get_disputed_fields(self, obj) -> list[str]:
         return obj.disputed_fields()
+
+    def get_text_snippet(self, obj) -> str | None:
+        snippet = getattr(obj, "text_snippet", None)
+        return snippet and snippet.replace("\x02", "").replace("\x03", "")

@@ -166,7 +166,11 @@ class DocumentViewSet(RecordViewSet):
     if_match_required = True
 
     def get_queryset(self):
-        return Document.objects.with_details().order_by("-signed_on", "slug")
+        return (
+            Document.objects.with_details()
+            .with_text_snippets(self.request.query_params.get("q"))
+            .order_by("-signed_on", "slug")
+        )
 
     def perform_content_negotiation(self, request, force=False):
         fmt = request.query_params.get("format", "csv")
@@ -224,6 +228,6 @@ class OccasionViewSet(RecordViewSet):
 
 
 class SourceViewSet(RecordViewSet):
-    queryset = Source.objects.all()
+    queryset = Source.objects.prefetch_related("archived_copies")
     serializer_class = serializers.SourceSerializer
     filterset_class = filters.SourceFilter

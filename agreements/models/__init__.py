@@ -21,12 +21,15 @@ from .documents import (
 )
 from .records import Occasion, Party, Sector
 from .sources import Citation, Source
+from .texts import ArchivedCopy, DocumentText, StoredFile
 
 __all__ = [
+    "ArchivedCopy",
     "Bilingual",
     "Citation",
     "Document",
     "DocumentRelation",
+    "DocumentText",
     "LifecycleEvent",
     "Localized",
     "Occasion",
@@ -37,6 +40,7 @@ __all__ = [
     "SlugKeyed",
     "Source",
     "StaleVersion",
+    "StoredFile",
     "Status",
     "Timestamped",
     "URLField",

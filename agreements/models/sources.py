@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..querysets import CitationQuerySet
+from ..querysets import CitationQuerySet, SourceQuerySet
 from .base import SlugKeyed, Timestamped, URLField, format_partial_date
 from .documents import Document
 from .records import Occasion, Party
@@ -45,6 +45,7 @@ class Source(SlugKeyed, Timestamped):
     accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
     search_source = ("slug", "title", "publisher", "url")
     history = HistoricalRecords(excluded_fields=["search_text"])
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["slug"]

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from .lifecycle import status_from_events
 from .models import Document, DocumentText, Participation, Party
-from .querysets import normalize
+from .querysets import TEXT_CONFIG, normalize
 
 BATCH = 2000
 
@@ -27,8 +27,6 @@ VECTOR_FIELDS = [
     ("place_ru", "russian", "C"),
     ("place_en", "english", "C"),
 ]
-# Configuration of an attached text's language; its words weigh least (D).
-TEXT_CONFIG = {"ru": "russian", "en": "english"}
 # PostgreSQL refuses a tsvector over 1 MB; more than this of one text is not indexed.
 VECTOR_TEXT_LIMIT = 500_000
 
@@ -44,7 +42,7 @@ def search_vector(document):
             (p.signatory_ru, "russian", "C"),
             (p.signatory_en, "english", "C"),
         ]
-    for t in document.texts.all():
+    for t in document.texts.all():  # attached texts weigh least
         texts.append(
             (t.extracted_text[:VECTOR_TEXT_LIMIT], TEXT_CONFIG[t.language], "D")
         )

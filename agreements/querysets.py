@@ -15,6 +15,10 @@ def normalize(text):
     return re.sub(r"\s+", " ", text.casefold().replace("ё", "е")).strip()
 
 
+# PostgreSQL text search configuration of an attached text's language.
+TEXT_CONFIG = {"ru": "russian", "en": "english"}
+
+
 class RecordQuerySet(models.QuerySet):
     def get_by_natural_key(self, *key):
         """Look a record up by the lookups its model names in `natural_key_lookups`."""
@@ -102,28 +106,35 @@ class DocumentQuerySet(RecordQuerySet):
                 SearchHeadline,
                 SearchQuery,
                 SearchVector,
+                SearchVectorExact,
             )
 
-            config = Case(
-                When(language="en", then=Value("english")),
-                default=Value("russian"),
-            )
-            search = SearchQuery(query, config=config, search_type="websearch")
-            texts = (
-                texts.annotate(vector=SearchVector("extracted_text", config=config))
-                .filter(vector=search)
-                .annotate(
-                    snippet=SearchHeadline(
-                        "extracted_text",
-                        search,
-                        config=config,
-                        start_sel="\x02",
-                        stop_sel="\x03",
-                        max_words=30,
-                        min_words=12,
+            # One branch per language, each with a literal configuration: a
+            # configuration given as an expression is not relabelled in subqueries.
+            matches, headlines = [], []
+            for language, config in TEXT_CONFIG.items():
+                search = SearchQuery(query, config=config, search_type="websearch")
+                vector = SearchVector("extracted_text", config=config)
+                matches.append(
+                    When(language=language, then=SearchVectorExact(vector, search))
+                )
+                headlines.append(
+                    When(
+                        language=language,
+                        then=SearchHeadline(
+                            "extracted_text",
+                            search,
+                            config=config,
+                            start_sel="\x02",
+                            stop_sel="\x03",
+                            max_words=30,
+                            min_words=12,
+                        ),
                     )
                 )
-            )
+            texts = texts.filter(
+                Case(*matches, default=False, output_field=models.BooleanField())
+            ).annotate(snippet=Case(*headlines, output_field=models.TextField()))
         else:
             texts = texts.annotate(
                 snippet=models.Func(

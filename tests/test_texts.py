@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
 from agreements.derive import record_changed
 from agreements.models import ArchivedCopy, Document, DocumentText, Source
@@ -110,8 +111,11 @@ def test_a_file_of_another_kind_is_refused_with_a_message():
 def test_the_same_file_cannot_be_attached_twice_to_a_document():
     doc = DocumentFactory()
     attach(doc, "a.txt", b"same bytes")
-    with pytest.raises(ValidationError, match="already attached"):
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         attach(doc, "b.txt", b"same bytes")
+    assert refused.value.message_dict["file"] == [
+        "This file is already attached to this document."
+    ]
 
 
 def test_search_finds_a_phrase_that_is_only_inside_a_pdf(client):
@@ -240,7 +244,7 @@ def test_analyst_uploads_a_text_in_the_admin_inline(analyst_client):
     assert response.status_code == 302
     doc.refresh_from_db()
     assert "heliotrope" in doc.search_text
-    page = analyst_client.get(url).content.decode()
+    page = analyst_client.get(url, headers={"accept-language": "en"}).content.decode()
     assert "characters" in page and doc.texts.get().sha256 in page
 
 
@@ -266,8 +270,11 @@ def test_admin_refuses_an_oversized_upload_with_a_message(analyst_client, settin
 def test_admin_shows_an_extraction_failure(analyst_client):
     text = attach(DocumentFactory(), "broken.pdf", b"%PDF-1.4\nbroken")
     url = reverse("admin:agreements_document_change", args=[text.document.pk])
-    page = analyst_client.get(url).content.decode()
+    page = analyst_client.get(url, headers={"accept-language": "en"}).content.decode()
     assert "No text could be extracted; the file is kept." in page
+    assert "Текст извлечь не удалось; файл сохранён." in analyst_client.get(
+        url, headers={"accept-language": "ru"}
+    ).content.decode("utf-8")
 
 
 def test_document_page_lists_its_texts(client):
@@ -349,3 +356,23 @@ def test_verify_files_reports_a_changed_file():
         handle.write(b"tampered")
     with pytest.raises(CommandError, match="1 of 1 file"):
         call_command("verify_files")
+
+
+def test_storage_url_selects_s3_compatible_storage():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from tracker.settings import s3_storage
+
+    assert s3_storage(
+        "s3://treaties/texts?endpoint_url=https://s3.example.org&region_name=eu-1"
+    ) == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": "treaties",
+            "location": "texts",
+            "endpoint_url": "https://s3.example.org",
+            "region_name": "eu-1",
+        },
+    }
+    with pytest.raises(ImproperlyConfigured, match="STORAGE_URL"):
+        s3_storage("ftp://treaties")

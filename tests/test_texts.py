@@ -111,11 +111,12 @@ def test_a_file_of_another_kind_is_refused_with_a_message():
 def test_the_same_file_cannot_be_attached_twice_to_a_document():
     doc = DocumentFactory()
     attach(doc, "a.txt", b"same bytes")
-    with translation.override("en"), pytest.raises(ValidationError) as refused:
-        attach(doc, "b.txt", b"same bytes")
-    assert refused.value.message_dict["file"] == [
-        "This file is already attached to this document."
-    ]
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            attach(doc, "b.txt", b"same bytes")
+        assert refused.value.message_dict["file"] == [
+            "This file is already attached to this document."
+        ]
 
 
 def test_search_finds_a_phrase_that_is_only_inside_a_pdf(client):

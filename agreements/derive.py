@@ -2,9 +2,10 @@
 
 Status (from the lifecycle events), the case-folded search text and, on
 PostgreSQL, the full-text search vector (from the document's own fields, its
-parties and signatories, and the text extracted from its attached files) are never typed in. Every write path — admin, API,
-import, management commands, fixture loading — calls `documents_refresh`
-once, after it has written the rows the columns depend on.
+parties and signatories, and the text extracted from its attached files) are
+never typed in. Every write path — admin, API, import, management commands,
+fixture loading — calls `documents_refresh` once, after it has written the
+rows the columns depend on.
 """
 
 from django.contrib.postgres.search import SearchVector

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token, TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_files import DocumentTextInline
 from .admin_forms import BulkChoiceForm, DocumentFromSourceForm, RecordAdminForm
 from .derive import (
     documents_refresh,
@@ -367,6 +368,7 @@ class DocumentAdmin(RecordAdmin):
         LifecycleEventInline,
         DocumentCitationInline,
         RelationInline,
+        DocumentTextInline,
     ]
     readonly_fields = ["status", "disputed", "version", "created_at", "updated_at"]
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +8,16 @@ def _sync_roles(sender, **kwargs):
     from .roles import analysts_group_sync
 
     analysts_group_sync()
+
+
+def _sqlite_functions(sender, connection, **kwargs):
+    """SQLite has no ts_headline; `with_text_snippets` calls this one instead."""
+    if connection.vendor == "sqlite":
+        from .files import excerpt
+
+        connection.connection.create_function(
+            "agreements_excerpt", 2, excerpt, deterministic=True
+        )
 
 
 class AgreementsConfig(AppConfig):
@@ -21,3 +32,4 @@ class AgreementsConfig(AppConfig):
             signal.connect(announce_change, dispatch_uid=f"announce-{signal!r}")
         # After our own migrations, when our permissions exist.
         post_migrate.connect(_sync_roles, sender=self)
+        connection_created.connect(_sqlite_functions)

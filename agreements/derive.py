@@ -1,30 +1,35 @@
 """A document's derived columns, recomputed in one visible call.
 
 Status (from the lifecycle events), the case-folded search text and, on
-PostgreSQL, the full-text search vector (from the document's own texts and its
-parties and signatories) are never typed in. Every write path — admin, API,
-import, management commands, fixture loading — calls `documents_refresh`
-once, after it has written the rows the columns depend on.
+PostgreSQL, the full-text search vector (from the document's own fields, its
+parties and signatories, and the text extracted from its attached files) are
+never typed in. Every write path — admin, API, import, management commands,
+fixture loading — calls `documents_refresh` once, after it has written the
+rows the columns depend on.
 """
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
 from django.db.models import OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce, Concat, Left
 from django.utils import timezone
 
 from .caching import announce_change
 from .lifecycle import status_from_events
-from .models import DeletedDocument, Document, Participation, Party
+from .models import DeletedDocument, Document, DocumentText, Participation, Party
+from .querysets import TEXT_CONFIG, normalize
 
 BATCH = 2000
+# PostgreSQL refuses a tsvector over 1 MB; more than this of a text is not indexed.
+VECTOR_TEXT_LIMIT = 500_000
 
 
 def search_vector():
     """The weighted full-text vector of a document (PostgreSQL): titles (A),
     summaries (B), places, parties and signatories (C) in their languages' text
-    search configurations, and the slug (D); evaluated in one UPDATE."""
+    search configurations, the slug and attached texts (D); evaluated in one
+    UPDATE."""
 
     def names(*fields):
         rows = Participation.objects.filter(document=OuterRef("pk"))
@@ -32,7 +37,17 @@ def search_vector():
         text = StringAgg(Concat(*parts), delimiter=" ")
         return Subquery(rows.values("document").annotate(t=text).values("t"))
 
-    return (
+    def texts(language):
+        rows = DocumentText.objects.filter(document=OuterRef("pk"), language=language)
+        text = StringAgg(Left("extracted_text", VECTOR_TEXT_LIMIT), delimiter=" ")
+        return Subquery(rows.values("document").annotate(t=text).values("t"))
+
+    attached = [  # attached texts weigh least
+        SearchVector(texts(language), config=config, weight="D")
+        for language, config in TEXT_CONFIG.items()
+    ]
+    return sum(
+        attached,
         SearchVector("title_ru", config="russian", weight="A")
         + SearchVector("title_en", config="english", weight="A")
         + SearchVector("summary_ru", config="russian", weight="B")
@@ -45,17 +60,17 @@ def search_vector():
         + SearchVector(
             names("party__name_en", "signatory_en"), config="english", weight="C"
         )
-        + SearchVector("slug", config="simple", weight="D")
+        + SearchVector("slug", config="simple", weight="D"),
     )
 
 
 def documents_refresh(ids, *, touch=True):
     """Recompute the derived columns of the documents with these primary keys.
 
-    A fixed number of queries per batch of documents (documents with their events
-    and parties, one UPDATE, one more for the vector on PostgreSQL), however many
-    rows each has. `touch` bumps `updated_at`, so that ETags and `updated_since`
-    see changes to nested rows; fixture loads keep their dumped timestamps.
+    A fixed number of queries per batch of documents (events, parties, texts, one
+    UPDATE, one more for the vector on PostgreSQL), however many rows each has.
+    `touch` bumps `updated_at`, so that ETags and `updated_since` see changes to
+    nested rows; fixture loads keep the timestamps they were dumped with.
     """
     fields = ["status", "search_text"] + ["updated_at"] * touch
     now = timezone.now()
@@ -67,12 +82,21 @@ def documents_refresh(ids, *, touch=True):
             Prefetch(
                 "participations", queryset=Participation.objects.select_related("party")
             ),
+            Prefetch(
+                "texts",
+                queryset=DocumentText.objects.only(
+                    "document_id", "language", "extracted_text"
+                ),
+            ),
         )
         for document in documents:
             document.status = status_from_events(document.events.all())
-            document.search_text = document.build_search_text(
-                document.participations.all()
-            )
+            document.search_text = " ".join(
+                [
+                    document.build_search_text(document.participations.all()),
+                    *(normalize(t.extracted_text) for t in document.texts.all()),
+                ]
+            ).strip()
             document.updated_at = now
         Document.objects.bulk_update(documents, fields)
         if connection.vendor == "postgresql":

@@ -33,6 +33,7 @@ COLUMNS = [
     "value_amount",
     "value_currency",
     "full_text_url",
+    "texts",
     "updated_at",
 ]
 LIST_SEPARATOR = "; "
@@ -64,7 +65,8 @@ def csv_cell_value(cell):
 
 def document_row(doc):
     """One flat row; sectors, parties ("slug:role") and events ("kind:date[:party]")
-    joined by "; ". Signatories, citations and relations are in the API and in
+    joined by "; "; texts as the paths that serve them (read back, never imported).
+    Signatories, citations and relations are in the API and in
     dumpdata backups, not in this flat file."""
     return {
         "slug": doc.slug,
@@ -98,17 +100,23 @@ def document_row(doc):
         "value_amount": "" if doc.value_amount is None else str(doc.value_amount),
         "value_currency": doc.value_currency,
         "full_text_url": doc.full_text_url,
+        "texts": LIST_SEPARATOR.join(t.get_absolute_url() for t in doc.texts.all()),
         "updated_at": doc.updated_at.isoformat(),
     }
 
 
 def document_rows(queryset):
     """Rows of the whole queryset, a chunk of documents in memory at a time."""
-    from .models import LifecycleEvent
+    from .models import DocumentText, LifecycleEvent
 
     events = Prefetch("events", queryset=LifecycleEvent.objects.select_related("party"))
+    texts = Prefetch(
+        "texts", queryset=DocumentText.objects.only("document_id", "file", "sha256")
+    )
     for doc in (
-        queryset.with_related().prefetch_related(events).iterator(chunk_size=CHUNK)
+        queryset.with_related()
+        .prefetch_related(events, texts)
+        .iterator(chunk_size=CHUNK)
     ):
         yield document_row(doc)
 

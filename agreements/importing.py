@@ -14,7 +14,8 @@ from .export import COLUMNS, LIST_SEPARATOR, csv_cell_value
 from .models import Document, LifecycleEvent, Occasion, Participation, Party, Sector
 
 REQUIRED = {"slug", "kind"}
-DERIVED = {"status", "updated_at"}  # read back, never written from the file
+# Read back, never written from the file (texts are files: attach them with attach_text).
+DERIVED = {"status", "updated_at", "texts"}
 FIELDS = [
     c
     for c in COLUMNS

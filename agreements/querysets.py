@@ -17,6 +17,10 @@ def normalize(text):
     return re.sub(r"[\W_]+", " ", text.casefold().replace("ё", "е")).strip()
 
 
+# PostgreSQL text search configuration of an attached text's language.
+TEXT_CONFIG = {"ru": "russian", "en": "english"}
+
+
 class RecordQuerySet(models.QuerySet):
     def get_by_natural_key(self, *key):
         """Look a record up by the lookups its model names in `natural_key_lookups`."""
@@ -59,6 +63,13 @@ class CitationQuerySet(RecordQuerySet):
             .filter(claims__gt=1)
             .order_by("document", "field")
         )
+
+
+class SourceQuerySet(RecordQuerySet):
+    def without_archived_copy(self):
+        """Sources nobody has saved a copy of yet: their page may still vanish."""
+        copies = self.model._meta.get_field("archived_copies").related_model.objects
+        return self.exclude(Exists(copies.filter(source=OuterRef("pk"))))
 
 
 class DocumentQuerySet(RecordQuerySet):
@@ -114,9 +125,13 @@ class DocumentQuerySet(RecordQuerySet):
         return self.with_related().prefetch_related(
             Prefetch("events", queryset=self._rows("events").select_related("party")),
             Prefetch(
-                "citations", queryset=self._rows("citations").select_related("source")
+                "citations",
+                queryset=self._rows("citations")
+                .select_related("source")
+                .prefetch_related("source__archived_copies"),
             ),
             "research_questions",
+            Prefetch("texts", queryset=self._rows("texts").defer("extracted_text")),
             Prefetch(
                 "relations_out",
                 queryset=self._rows("relations_out").select_related("to_document"),
@@ -145,6 +160,63 @@ class DocumentQuerySet(RecordQuerySet):
                     document=OuterRef("pk"), party__country=code
                 )
             )
+        )
+
+    def with_text_snippets(self, query):
+        """Annotate `text_snippet`: where `query` occurs in one of the document's
+        texts, a passage around it with the matches between \x02 and \x03
+        (None when no text matches). PostgreSQL: `ts_headline` over the texts
+        that match in their language's configuration; SQLite: a plain excerpt
+        around the first word found (`files.excerpt`, registered per connection)."""
+        query = (query or "").strip()
+        if not query:
+            return self
+        texts = self._rows("texts").filter(document=OuterRef("pk"))
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import (
+                SearchHeadline,
+                SearchQuery,
+                SearchVector,
+                SearchVectorExact,
+            )
+
+            # One branch per language, each with a literal configuration: a
+            # configuration given as an expression is not relabelled in subqueries.
+            matches, headlines = [], []
+            for language, config in TEXT_CONFIG.items():
+                search = SearchQuery(query, config=config, search_type="websearch")
+                vector = SearchVector("extracted_text", config=config)
+                matches.append(
+                    When(language=language, then=SearchVectorExact(vector, search))
+                )
+                headlines.append(
+                    When(
+                        language=language,
+                        then=SearchHeadline(
+                            "extracted_text",
+                            search,
+                            config=config,
+                            start_sel="\x02",
+                            stop_sel="\x03",
+                            max_words=30,
+                            min_words=12,
+                        ),
+                    )
+                )
+            texts = texts.filter(
+                Case(*matches, default=False, output_field=models.BooleanField())
+            ).annotate(snippet=Case(*headlines, output_field=models.TextField()))
+        else:
+            texts = texts.annotate(
+                snippet=models.Func(
+                    "extracted_text",
+                    Value(query),
+                    function="agreements_excerpt",
+                    output_field=models.TextField(),
+                )
+            ).exclude(snippet=None)
+        return self.annotate(
+            text_snippet=Subquery(texts.order_by("kind", "pk").values("snippet")[:1])
         )
 
     # The data-quality rules: what is not known yet about a document.

@@ -203,6 +203,9 @@ class DocumentListView(FilterView):
     template_name = "agreements/document_list.html"
     context_object_name = "documents"
 
+    def get_queryset(self):
+        return super().get_queryset().with_text_snippets(self.request.GET.get("q"))
+
     def get(self, request, *args, **kwargs):
         self.errors = []
         response = super().get(request, *args, **kwargs)
@@ -472,7 +475,9 @@ class OccasionListView(ListView):
 
 
 class OccasionDetailView(DocumentsOfMixin, DetailView):
-    queryset = Occasion.objects.prefetch_related("citations__source")
+    queryset = Occasion.objects.prefetch_related(
+        "citations__source", "citations__source__archived_copies"
+    )
     context_object_name = "occasion"
 
     def documents(self):
@@ -543,6 +548,7 @@ class DataQualityView(TemplateView):
                 (_("Signing date not known"), docs.undated()),
                 (_("No source cited"), docs.uncited()),
             ],
+            sources_unarchived=Source.objects.without_archived_copy(),
         )
         return context
 

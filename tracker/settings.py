@@ -4,6 +4,7 @@ Production behaviour is the default; `DJANGO_DEBUG=1` switches to development.
 """
 
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -13,6 +14,17 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
+
+
+def s3_storage(url):
+    """django-storages' S3 backend from s3://bucket/prefix?option=value&…"""
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.netloc:
+        raise ImproperlyConfigured(f"STORAGE_URL must be s3://bucket/…, not {url!r}")
+    options = {"bucket_name": parts.netloc, "location": parts.path.strip("/")}
+    options.update(parse_qsl(parts.query))
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
@@ -187,6 +199,17 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Attached texts and archived copies: local files under MEDIA_ROOT unless
+# STORAGE_URL names S3-compatible object storage (several web nodes), e.g.
+# s3://bucket/prefix?endpoint_url=https://storage.example.org&region_name=eu-1
+# with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment. Files are
+# always served through the app (`agreements.serve`), never from MEDIA_URL.
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+STORAGE_URL = env.str("STORAGE_URL", default="")
+if STORAGE_URL:
+    STORAGES["default"] = s3_storage(STORAGE_URL)
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "agreements.api.schema.AutoSchema",

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from agreements.serve import file_download
 from agreements.views import favicon, healthz
 
 urlpatterns = [
@@ -11,6 +12,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
+    re_path(
+        r"^files/(?P<sha256>[0-9a-f]{64})/(?P<name>[^/]+)$", file_download, name="file"
+    ),
 ]
 urlpatterns += i18n_patterns(
     path("", include("agreements.urls")), prefix_default_language=True

@@ -5,9 +5,11 @@ from rest_framework import serializers
 
 from ..lifecycle import Status
 from ..models import (
+    ArchivedCopy,
     Citation,
     DeletedDocument,
     Document,
+    DocumentText,
     LifecycleEvent,
     Occasion,
     Participation,
@@ -113,10 +115,54 @@ class OccasionSerializer(
         ]
 
 
+class StoredFileSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField(
+        help_text="Served with its sniffed content type, sandboxed."
+    )
+    name = serializers.CharField(read_only=True)
+
+    def get_download_url(self, obj) -> str:
+        request = self.context.get("request")
+        path = obj.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+
+class DocumentTextSerializer(StoredFileSerializer):
+    class Meta:
+        model = DocumentText
+        fields = [
+            "name",
+            "kind",
+            "language",
+            "content_type",
+            "size",
+            "sha256",
+            "download_url",
+            "obtained_from",
+            "obtained_on",
+            "extraction_error",
+        ]
+
+
+class ArchivedCopySerializer(StoredFileSerializer):
+    class Meta:
+        model = ArchivedCopy
+        fields = [
+            "name",
+            "captured_on",
+            "content_type",
+            "size",
+            "sha256",
+            "download_url",
+            "note",
+        ]
+
+
 class SourceSerializer(ModelValidationMixin, serializers.ModelSerializer):
     page = serializers.SerializerMethodField(
         help_text="The source's public HTML page (`url` is the source's own address)."
     )
+    archived_copies = ArchivedCopySerializer(many=True, read_only=True)
 
     class Meta:
         model = Source
@@ -134,6 +180,7 @@ class SourceSerializer(ModelValidationMixin, serializers.ModelSerializer):
             "version",
             "note",
             "page",
+            "archived_copies",
             "created_at",
             "updated_at",
         ]
@@ -296,6 +343,10 @@ class DocumentSerializer(
     relations = serializers.SerializerMethodField()
     disputed_fields = serializers.SerializerMethodField()
     facts = serializers.SerializerMethodField()
+    texts = DocumentTextSerializer(many=True, read_only=True)
+    text_snippet = serializers.SerializerMethodField(
+        help_text="With q: a passage of an attached text where q was found, else null."
+    )
 
     class Meta:
         model = Document
@@ -321,6 +372,8 @@ class DocumentSerializer(
             "value_amount",
             "value_currency",
             "full_text_url",
+            "texts",
+            "text_snippet",
             "participations",
             "events",
             "relations",
@@ -367,3 +420,7 @@ class DeletedDocumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = DeletedDocument
         fields = ["slug", "deleted_at"]
+
+    def get_text_snippet(self, obj) -> str | None:
+        snippet = getattr(obj, "text_snippet", None)
+        return snippet and snippet.replace("\x02", "").replace("\x03", "")

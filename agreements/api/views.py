@@ -190,7 +190,10 @@ class DocumentViewSet(RecordViewSet):
 
     def get_queryset(self):
         documents = Document.objects.all()
-        return documents.with_details() if self.expanded else documents.with_related()
+        if self.expanded:
+            q = self.request.query_params.get("q")
+            return documents.with_details().with_text_snippets(q)
+        return documents.with_related()
 
     def get_serializer_class(self):
         if self.expanded:
@@ -274,7 +277,7 @@ class OccasionViewSet(RecordViewSet):
 class SourceViewSet(RecordViewSet):
     """Sources; one source's record lists the documents and facts it supports."""
 
-    queryset = Source.objects.all()
+    queryset = Source.objects.prefetch_related("archived_copies")
     serializer_class = serializers.SourceSerializer
     filterset_class = filters.SourceFilter
 

@@ -24,13 +24,16 @@ from .documents import (
 from .records import Occasion, Party, Sector
 from .research import ResearchQuestion
 from .sources import Citation, Source
+from .texts import ArchivedCopy, DocumentText, StoredFile
 
 __all__ = [
+    "ArchivedCopy",
     "Bilingual",
     "Citation",
     "DeletedDocument",
     "Document",
     "DocumentRelation",
+    "DocumentText",
     "LifecycleEvent",
     "Localized",
     "Occasion",
@@ -42,6 +45,7 @@ __all__ = [
     "SlugKeyed",
     "Source",
     "StaleVersion",
+    "StoredFile",
     "Status",
     "Timestamped",
     "URLField",

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..querysets import CitationQuerySet
+from ..querysets import CitationQuerySet, SourceQuerySet
 from .base import SlugKeyed, Timestamped, URLField, Versioned, format_partial_date
 from .documents import Document
 from .records import Occasion, Party
@@ -66,6 +66,7 @@ class Source(Versioned, SlugKeyed, Timestamped):
     )
     search_source = ("slug", "label", "title", "publisher", "url")
     history = HistoricalRecords(excluded_fields=["search_text"])
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["slug"]

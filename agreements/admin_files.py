@@ -1,0 +1,74 @@
+"""Admin screens for attached files: a document's texts inline, archived copies."""
+
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .derive import record_changed
+from .models import ArchivedCopy, DocumentText
+
+
+class FileFactsMixin:
+    """Read-only facts read from the file's bytes, and a link that serves it safely."""
+
+    file_facts = ["download", "content_type", "size_display", "sha256"]
+
+    @admin.display(description=_("open"))
+    def download(self, obj):
+        if not obj.pk:
+            return "—"
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.name)
+
+    @admin.display(description=_("size"))
+    def size_display(self, obj):
+        return obj.size_display if obj.pk else "—"
+
+
+class DocumentTextInline(FileFactsMixin, admin.StackedInline):
+    model = DocumentText
+    extra = 0
+    fields = [
+        "file",
+        ("language", "kind"),
+        ("obtained_from", "obtained_on"),
+        ("download", "content_type", "size_display"),
+        "sha256",
+        "extraction",
+    ]
+    readonly_fields = [*FileFactsMixin.file_facts, "extraction"]
+
+    @admin.display(description=_("extracted text"))
+    def extraction(self, obj):
+        if not obj.pk:
+            return _("Extracted when saved.")
+        if obj.extraction_error:
+            return format_html(
+                '<strong class="errornote">{}</strong> {}',
+                _("No text could be extracted; the file is kept."),
+                obj.extraction_error,
+            )
+        return format_html(
+            "{} — <q>{}…</q>",
+            _("%(n)s characters") % {"n": len(obj.extracted_text)},
+            obj.extracted_text[:200],
+        )
+
+
+@admin.register(ArchivedCopy)
+class ArchivedCopyAdmin(FileFactsMixin, SimpleHistoryAdmin):
+    list_display = ["source", "captured_on", "content_type", "size_display"]
+    list_select_related = ["source"]
+    date_hierarchy = "captured_on"
+    search_fields = ["source__slug", "source__title", "sha256"]
+    autocomplete_fields = ["source"]
+    fields = ["source", "file", "captured_on", "note", *FileFactsMixin.file_facts]
+    readonly_fields = FileFactsMixin.file_facts
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record_changed(obj.source)  # the documents citing it show its copies
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        record_changed(obj.source)

@@ -1,0 +1,37 @@
+import hashlib
+
+from django.core.management.base import BaseCommand, CommandError
+
+from agreements.models import ArchivedCopy, DocumentText
+
+
+def verify(stored):
+    """None if the stored file's bytes still have the recorded SHA-256, else why not."""
+    try:
+        with stored.file.open("rb") as handle:
+            digest = hashlib.sha256()
+            for chunk in handle.chunks():
+                digest.update(chunk)
+    except OSError:
+        return "missing"
+    return None if digest.hexdigest() == stored.sha256 else "checksum differs"
+
+
+class Command(BaseCommand):
+    help = (
+        "Check every attached text and archived copy against its recorded SHA-256 "
+        "(run after restoring a backup); fails if any file is missing or changed."
+    )
+
+    def handle(self, *args, **options):
+        checked, problems = 0, []
+        for model in (DocumentText, ArchivedCopy):
+            for stored in model.objects.only("file", "sha256").iterator():
+                checked += 1
+                if problem := verify(stored):
+                    problems.append(f"{stored.file.name}: {problem}")
+        for line in problems:
+            self.stderr.write(line)
+        if problems:
+            raise CommandError(f"{len(problems)} of {checked} file(s) failed.")
+        self.stdout.write(self.style.SUCCESS(f"{checked} file(s) verified."))

@@ -40,7 +40,7 @@ DATASETTE_VENV = Path("/tmp/datasette-venv")  # kept apart from the project's de
 WORK = Path(tempfile.gettempdir()) / "agreement-scale"
 DB = "agreements"  # the SQLite file's stem, so Datasette's database name
 FACETS = ["kind", "legal_level", "status", "occasion"]
-TIMEOUT = 3600  # gunicorn kills a sync worker streaming the export after 30 s
+TIMEOUT = 0  # none: by default gunicorn kills a sync worker streaming after 30 s
 WRK = ["wrk", "-t2", "-c8", "--latency", "--timeout", "30s"]
 WRK_REPORT = """
 done = function(summary, latency, requests)
@@ -53,9 +53,9 @@ end
 
 
 def pairs(search, slug):
-    """(page, project URL, Datasette URL). Datasette's search is FTS5, ours not, so
-    the rows each side matched are reported. Its HTML table gets 25 rows
-    and four of our seven facets, without the facet suggestions (2 s a page at 100k,
+    """(page, project URL, Datasette URL). Datasette's search is FTS5, ours not,
+    so the rows each side matched are reported. Its HTML table gets 25 rows and
+    four of our seven facets, without the facet suggestions (2 s a page at 100k,
     nothing like what our list page does)."""
     table = f"/{DB}/documents"
     facets = "".join(f"&_facet={f}" for f in FACETS)
@@ -107,7 +107,8 @@ def worker_memory(master, field):
 
 
 def export_csv(server, path):
-    """Stream the whole CSV export to `path`; (seconds, rows, peak worker MB)."""
+    """Stream the whole CSV export to `path`: seconds, and the workers' peak RSS
+    in MB after it and before it."""
     before = worker_memory(server.pid, "VmHWM")
     started = time.perf_counter()
     with requests.get(BASE.format(port=PORT) + EXPORT, stream=True, timeout=60) as r:
@@ -167,21 +168,38 @@ def cpu_seconds(pids):
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def settle(pids, limit=120):
-    """Wait until `pids()` are idle: a sync worker still serves the requests that
-    wrk left queued, which would otherwise eat into the next run."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
+def backends():
+    """PostgreSQL's processes serving the benchmark database."""
+    pids = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if f" {DATABASE} " in cmdline.read_text():
+                pids.append(cmdline.parent.name)
+        except OSError:
+            continue
+    return pids
+
+
+def settle(pids, limit=300):
+    """Wait until `pids()` are idle: sync workers still serve the requests that wrk
+    left queued, which would otherwise eat into the next run. The seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() < started + limit:
         before = cpu_seconds(pids())
         time.sleep(0.5)
         if cpu_seconds(pids()) - before < 0.03:
-            return
+            break
+    else:
+        print(f"  ! still busy after {limit} s, going on")
+    return time.monotonic() - started
 
 
 def check(port, url):
-    """GET once, fail loudly on an error; the row count of a JSON list."""
+    """GET once: the row count of a JSON list, "HTTP 500" on an error, else None."""
     response = requests.get(BASE.format(port=port) + url, timeout=60)
-    response.raise_for_status()
+    if not response.ok:
+        print(f"  ! HTTP {response.status_code} for {url}")
+        return f"HTTP {response.status_code}"
     if "json" not in response.headers.get("content-type", ""):
         return None
     body = response.json()
@@ -202,7 +220,9 @@ def wrk(port, url, seconds, script):
     rps = f"{requests_ / (micros / 1e6):.1f}" + (
         f" ({errors} errors)" if errors else ""
     )
-    return {"rps": rps, "value": requests_ / micros, "p50": p50 / 1e3, "p95": p95 / 1e3}
+    if not requests_:  # wrk counts only the responses that came within the run
+        rps, p50, p95 = f"0 (none in {seconds} s)", None, None
+    return {"rps": rps, "value": requests_ / micros, "p50": p50, "p95": p95}
 
 
 def machine():
@@ -229,6 +249,10 @@ def machine():
     }
 
 
+def ms(micros, digits=0):
+    return "–" if micros is None else f"{micros / 1000:.{digits}f}"
+
+
 def table(rows, theirs):
     lines = [
         "| page | ours req/s | ours p50 ms | ours p95 ms "
@@ -238,8 +262,8 @@ def table(rows, theirs):
     for (page, ours), other in zip(rows, theirs, strict=True):
         ratio = f"{ours['value'] / other['value']:.2f}" if other["value"] else "–"
         lines.append(
-            f"| {page} | {ours['rps']} | {ours['p50']:.0f} | {ours['p95']:.0f} "
-            f"| {other['rps']} | {other['p50']:.1f} | {ratio} |"
+            f"| {page} | {ours['rps']} | {ms(ours['p50'])} | {ms(ours['p95'])} "
+            f"| {other['rps']} | {ms(other['p50'], 1)} | {ratio} |"
         )
     return "\n".join(lines)
 
@@ -292,7 +316,9 @@ def main():
 
         def measure(port, url):
             result = wrk(port, url, args.seconds, script)
-            settle(lambda: [*workers(server.pid), datasette.pid])
+            waited = settle(lambda: [*workers(server.pid), datasette.pid, *backends()])
+            if waited > 5:
+                print(f"  {waited:.0f} s until the servers were idle again")
             return result
 
         ours, theirs, warm, counts = [], [], [], []
@@ -308,9 +334,10 @@ def main():
             stop(process)
 
     matched = "\n".join(
-        f"  - {page}: {mine} for the project, {other} for Datasette"
+        f"  - {page}: {'ok' if mine is None else mine} for the project, "
+        f"{'ok' if other is None else other} for Datasette"
         for (page, *_), (mine, other) in zip(urls, counts, strict=True)
-        if mine is not None
+        if (mine, other) != (None, None)
     )
     generated = (
         f"{generation:.1f} s ({n / generation:,.0f} documents/s)"
@@ -320,12 +347,12 @@ def main():
     slow_export = (
         "- the export took longer than gunicorn's default 30 s worker timeout:\n"
         "  with `gunicorn tracker.wsgi` and no `--timeout` the sync worker is killed\n"
-        f"  and the download ends early (this run: `--timeout {TIMEOUT}`)\n"
+        "  and the download ends early (this run: `--timeout 0`, none)\n"
         if export_s > 30
         else ""
     )
     info = machine()
-    report = f"""# Scale: {n:,} sample documents, the project vs Datasette
+    report = f"""#### {n:,} sample documents, the project vs Datasette
 
 ```sh
 .venv/bin/python bench/scale.py {" ".join(sys.argv[1:])}
@@ -337,22 +364,22 @@ wrk `{" ".join(WRK)} -d{args.seconds}s` per URL; gunicorn 3 sync workers, DEBUG 
 Redis cache (emptied before the first pass); ratio = ours req/s ÷ Datasette's.
 Load average before the first pass: {load}.
 
-### First pass
+First pass:
 
 {table(ours, theirs)}
 
-### Second pass: the project's URLs again, warm cache (right after Datasette's)
+Second pass, the project's URLs again with a warm cache (right after Datasette's):
 
 {table(warm, theirs)}
 
-### Data
+Data:
 
 - generation (`generate_sample_data {n} --seed 1 --force`): {generated}
 - CSV export of {rows:,} rows ({csv_path.stat().st_size / 2**20:.0f} MB):
   {export_s:.1f} s, {rows / export_s:,.0f} rows/s; gunicorn worker peak RSS
   {peak_mb:.0f} MB (VmHWM; {idle_mb:.0f} MB before the export)
 {slow_export}- SQLite load and FTS5 index (sqlite-utils): {sqlite_s:.1f} s
-- rows matched:
+- rows matched (and failed checks):
 {matched}
 - detail pages: `{slug}`
 """

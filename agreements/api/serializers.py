@@ -415,12 +415,12 @@ class DocumentSerializer(
             for fact in document_facts(obj)
         ]
 
+    def get_text_snippet(self, obj) -> str | None:
+        snippet = getattr(obj, "text_snippet", None)
+        return snippet and snippet.replace("\x02", "").replace("\x03", "")
+
 
 class DeletedDocumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = DeletedDocument
         fields = ["slug", "deleted_at"]
-
-    def get_text_snippet(self, obj) -> str | None:
-        snippet = getattr(obj, "text_snippet", None)
-        return snippet and snippet.replace("\x02", "").replace("\x03", "")

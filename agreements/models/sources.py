@@ -104,6 +104,8 @@ def citable_facts():
             ("participations", _("parties and signatories")),
             *facts(Document, ["title_ru", "title_en", "kind", "legal_level"]),
             *facts(Document, ["signed_on", "place_ru", "place_en", "occasion"]),
+            ("place", _("place signed")),
+            ("status", _("status")),
             ("subject", _("subject")),
             summary,
             *facts(Document, ["sectors", "term_years", "valid_until"]),

@@ -200,8 +200,19 @@ def new_document_data(client, **fields):
     add_rows(
         data,
         "citations",
-        {"source": source.pk, "field": "signed_on", "confidence": "high"},
-        {"source": source.pk, "field": "", "quote": "подписали", "confidence": "high"},
+        {
+            "source": source.pk,
+            "kind": "sourced",
+            "field": "signed_on",
+            "confidence": "high",
+        },
+        {
+            "source": source.pk,
+            "kind": "sourced",
+            "field": "",
+            "quote": "подписали",
+            "confidence": "high",
+        },
     )
     return data
 

@@ -323,7 +323,7 @@ class DocumentDetailView(DetailView):
                 (
                     c.source.accessed_on
                     for c in doc.citations.all()
-                    if c.source.accessed_on
+                    if c.source_id and c.source.accessed_on
                 ),
                 default=None,
             ),

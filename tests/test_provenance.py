@@ -2,13 +2,13 @@
 audit's corrections and the research questions (issue 12)."""
 
 import datetime
-import html as htmllib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -108,12 +108,16 @@ def test_every_source_reference_on_every_page_links_to_its_source_page(client, s
     assert checked > 100
 
 
-def test_source_references_in_the_feed_are_absolute_links(client, seeded):
+def test_source_references_in_the_feed_are_plain_text_naming_existing_sources(
+    client, seeded
+):
+    """The feed is plain text (no analyst markup reaches a feed reader), so a
+    reference stays "(S7)"; each one names a source that has a page."""
     body = client.get("/en/documents/feed/").content.decode()
-    summaries = re.findall(r'<summary type="html">(.*?)</summary>', body, re.S)
-    linked = parse(htmllib.unescape("".join(summaries)))
-    assert not LABEL.findall("".join(linked.outside))
-    assert ("http://testserver/en/sources/astana-2023-s7/", "S7") in linked.links
+    summaries = re.findall(r'<summary type="text">(.*?)</summary>', body, re.S)
+    cited = set(LABEL.findall("".join(summaries)))
+    labels = set(Source.objects.exclude(label="").values_list("label", flat=True))
+    assert "S7" in cited and cited <= labels
 
 
 def test_every_fact_of_every_fixture_document_is_sourced_or_editorial(seeded):
@@ -160,6 +164,7 @@ def test_the_source_page_lists_exactly_the_facts_it_supports(client, seeded):
         shown = re.findall(r'data-fact="([^"]*)"', page)
         expected = [f"{c.subject.slug}:{c.field}" for c in source.citations.all()]
         assert sorted(shown) == sorted(expected), source.label
+    cache.clear()  # a page rendered now, with its context, not the cached copy
     s26 = client.get(reverse("agreements:source", args=["astana-2023-s26"]))
     assert s26.context["n_facts"] == 5
     assert "agenzianova.com" in s26.content.decode()

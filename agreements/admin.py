@@ -175,7 +175,8 @@ def changed_fields(record):
         return _("created")
     names = record.diff_against(previous, excluded_fields=["version"]).changed_fields
     opts = record.instance_type._meta
-    return ", ".join(str(opts.get_field(n).verbose_name) for n in names) or "—"
+    names = ", ".join(str(opts.get_field(n).verbose_name) for n in names)
+    return names or _("none of its own (a save of its rows)")
 
 
 class RecordAdmin(
@@ -511,7 +512,10 @@ class DocumentAdmin(RecordAdmin):
         )
         if form.is_valid():
             with transaction.atomic():
-                documents = list(queryset.select_for_update())
+                pks = list(queryset.values_list("pk", flat=True))  # no GROUP BY
+                documents = list(
+                    Document.objects.select_for_update().filter(pk__in=pks)
+                )
                 for doc in documents:
                     apply(doc, form.cleaned_data["choice"])
                 documents_refresh(doc.pk for doc in documents)

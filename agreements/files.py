@@ -4,6 +4,7 @@ Nothing here trusts the name or the browser's content type of an upload: a
 "treaty.pdf" that is really HTML is stored, served and extracted as HTML.
 """
 
+import codecs
 import hashlib
 import zipfile
 from html.parser import HTMLParser
@@ -36,13 +37,14 @@ def checksum(file):
     return digest.hexdigest(), size
 
 
-def decode(data):
+def decode(data, final=True):
     """(text, charset): UTF-8 (with or without BOM), UTF-16 with BOM, else
-    Windows-1251, which is how older Russian texts come."""
+    Windows-1251, which is how older Russian texts come. `final=False` for the
+    first bytes of a file, which may end inside a character."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace"), "utf-16"
     try:
-        return data.decode("utf-8-sig"), "utf-8"
+        return codecs.getincrementaldecoder("utf-8-sig")().decode(data, final), "utf-8"
     except UnicodeDecodeError:
         return data.decode("cp1251", errors="replace"), "windows-1251"
 
@@ -69,7 +71,7 @@ def sniff(file):
         return WARC
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return BINARY
-    text, charset = decode(head)
+    _, charset = decode(head, final=len(head) < 8192)
     if any(m in head[:1024].lower() for m in HTML_MARKERS):
         return f"{HTML}; charset={charset}"
     return f"{TEXT}; charset={charset}"

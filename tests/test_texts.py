@@ -69,6 +69,13 @@ def test_plain_text_in_windows_1251_is_decoded():
     assert text.extracted_text == "Меморандум о взаимопонимании"
 
 
+def test_long_utf8_text_is_not_mistaken_for_windows_1251():
+    content = ("a" + "я" * 5000).encode()  # the sniffed head ends inside a letter
+    text = attach(DocumentFactory(), "long.txt", content)
+    assert text.content_type == "text/plain; charset=utf-8"
+    assert text.extracted_text == "a" + "я" * 5000
+
+
 def test_a_file_whose_extension_lies_is_stored_and_served_as_what_it_is(client):
     text = attach(DocumentFactory(), "treaty.pdf", SCRIPTED_HTML)
     assert text.content_type == "text/html; charset=utf-8"

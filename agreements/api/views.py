@@ -39,7 +39,7 @@ class CSVRenderer(BaseRenderer):
     format = "csv"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return str(data).encode()  # only error bodies come through here
+        return str(data).encode()  # unused: errors are JSON (finalize_response)
 
 
 def _etag(*parts):

@@ -171,3 +171,20 @@ def test_every_api_error_is_json_with_detail_and_errors(api, seeded, url, param)
 def test_unknown_api_paths_are_json_404s(api, url):
     response = api.get(url)
     assert response.status_code == 404 and response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "collection, body",
+    [
+        ("sectors", {"slug": "s", "name_ru": "x", "name_en": 0}),
+        ("occasions", {"slug": "o", "kind": "summit", "summary_en": 1.5}),
+        ("sources", {"slug": "src", "title": "t", "language": True}),
+        ("parties", {"slug": "p", "kind": "state", "name_en": ["x"]}),
+    ],
+)
+def test_text_fields_take_json_strings_only(api, analyst, collection, body):
+    api.force_authenticate(analyst)
+    response = api.post(f"/api/v1/{collection}/", body, format="json")
+    assert response.status_code == 400
+    (field,) = [k for k, v in body.items() if not isinstance(v, str)]
+    assert field in response.json()["errors"]

@@ -147,3 +147,8 @@ def test_the_tombstone_endpoint_is_in_the_openapi_schema(api):
     schema = api.get("/api/schema/?format=json").json()
     operation = schema["paths"]["/api/v1/documents/deleted/"]["get"]
     assert "since" in [p["name"] for p in operation["parameters"]]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_the_tombstone_list_is_read_only_with_a_405(api, method):
+    assert getattr(api, method)("/api/v1/documents/deleted/").status_code == 405

@@ -22,7 +22,22 @@ from ..provenance import document_facts
 
 class ModelValidationMixin:
     """Run the model's own validation (fields, clean(), check constraints) so a
-    write the database would refuse is a 400 with a message, never an IntegrityError."""
+    write the database would refuse is a 400 with a message, never an IntegrityError.
+    Text fields take JSON strings only (DRF would turn 0 into "0")."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            errors = {
+                name: ["Not a valid string."]
+                for name, field in self.fields.items()
+                if isinstance(field, serializers.CharField)
+                and not field.read_only
+                and data.get(name) is not None
+                and not isinstance(data[name], str)
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

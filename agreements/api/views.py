@@ -42,7 +42,7 @@ class CSVRenderer(BaseRenderer):
     format = "csv"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return str(data).encode()  # only error bodies come through here
+        return str(data).encode()  # unused: errors are JSON (finalize_response)
 
 
 def _etag(*parts):
@@ -152,15 +152,17 @@ class ConditionalMixin:
         record.refresh_from_db(fields=["updated_at", *derived])
 
 
-class RecordViewSet(ConditionalMixin, viewsets.ModelViewSet):
-    lookup_field = "slug"
-    lookup_value_regex = "[^/]+"  # anything; unknown slugs get DRF's JSON 404
-
+class EnglishApiMixin:
     def initial(self, request, *args, **kwargs):
         translation.activate("en")  # one stable language for machine clients
         if not hasattr(self, request.method.lower()):  # 405 before any 401/403
             raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
+
+
+class RecordViewSet(EnglishApiMixin, ConditionalMixin, viewsets.ModelViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = "[^/]+"  # anything; unknown slugs get DRF's JSON 404
 
     def get_queryset(self):
         return self.queryset.order_by("slug")
@@ -242,7 +244,9 @@ class DocumentViewSet(RecordViewSet):
         return export_response(queryset, fmt)
 
 
-class DeletedDocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class DeletedDocumentViewSet(
+    EnglishApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     """Tombstones of deleted documents, oldest first. With `since`: what a sync
     client that last synced then must drop (and `updated_since` on the document
     list gives what it must fetch)."""
@@ -250,10 +254,6 @@ class DeletedDocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = DeletedDocument.objects.all()
     serializer_class = serializers.DeletedDocumentSerializer
     filterset_class = filters.DeletedDocumentFilter
-
-    def initial(self, request, *args, **kwargs):
-        translation.activate("en")
-        super().initial(request, *args, **kwargs)
 
 
 class PartyViewSet(RecordViewSet):

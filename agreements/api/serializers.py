@@ -301,7 +301,19 @@ class PartyInListSerializer(serializers.Serializer):
     role = serializers.CharField()
 
 
-class DocumentListSerializer(HtmlUrlMixin, serializers.ModelSerializer):
+class TextSnippetMixin(serializers.Serializer):
+    text_snippet = serializers.SerializerMethodField(
+        help_text="With q: a passage of an attached text where q was found, else null."
+    )
+
+    def get_text_snippet(self, obj) -> str | None:
+        snippet = getattr(obj, "text_snippet", None)
+        return snippet and snippet.replace("\x02", "").replace("\x03", "")
+
+
+class DocumentListSerializer(
+    TextSnippetMixin, HtmlUrlMixin, serializers.ModelSerializer
+):
     """What a list row shows; the whole record is on the detail endpoint (or in
     the list with `?expand=details`)."""
 
@@ -326,13 +338,14 @@ class DocumentListSerializer(HtmlUrlMixin, serializers.ModelSerializer):
             "occasion",
             "sectors",
             "parties",
+            "text_snippet",
             "url",
             "updated_at",
         ]
 
 
 class DocumentSerializer(
-    ModelValidationMixin, HtmlUrlMixin, serializers.ModelSerializer
+    TextSnippetMixin, ModelValidationMixin, HtmlUrlMixin, serializers.ModelSerializer
 ):
     status = serializers.ChoiceField(
         source="shown_status",
@@ -359,10 +372,6 @@ class DocumentSerializer(
     disputed_fields = serializers.SerializerMethodField()
     facts = serializers.SerializerMethodField()
     texts = DocumentTextSerializer(many=True, read_only=True)
-    text_snippet = serializers.SerializerMethodField(
-        help_text="With q: a passage of an attached text where q was found, else null."
-    )
-
     class Meta:
         model = Document
         fields = [
@@ -429,10 +438,6 @@ class DocumentSerializer(
             }
             for fact in document_facts(obj)
         ]
-
-    def get_text_snippet(self, obj) -> str | None:
-        snippet = getattr(obj, "text_snippet", None)
-        return snippet and snippet.replace("\x02", "").replace("\x03", "")
 
 
 class DeletedDocumentSerializer(serializers.ModelSerializer):

@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.http import http_date, quote_etag
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    PolymorphicProxySerializer,
     OpenApiParameter,
     extend_schema,
     inline_serializer,
@@ -186,23 +187,36 @@ class DocumentViewSet(RecordViewSet):
 
     @property
     def expanded(self):
-        return self.action != "list" or (
-            self.request.query_params.get("expand") == "details"
-        )
+        expand = self.request.query_params.get("expand")
+        if expand not in (None, "details"):
+            raise ValidationError({"expand": "Use details, or leave it out."})
+        return self.action != "list" or expand == "details"
 
     def get_queryset(self):
         documents = Document.objects.all()
         if self.expanded:
-            q = self.request.query_params.get("q")
-            return documents.with_details().with_text_snippets(q)
-        return documents.with_related()
+            documents = documents.with_details()
+        else:
+            documents = documents.with_related()
+        return documents.with_text_snippets(self.request.query_params.get("q"))
 
     def get_serializer_class(self):
         if self.expanded:
             return serializers.DocumentSerializer
         return serializers.DocumentListSerializer
 
-    @extend_schema(parameters=[expand_parameter])
+    @extend_schema(
+        parameters=[expand_parameter],
+        responses=PolymorphicProxySerializer(
+            "DocumentListRow",
+            serializers=[
+                serializers.DocumentListSerializer,
+                serializers.DocumentSerializer,
+            ],
+            resource_type_field_name=None,
+            many=True,
+        ),
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 

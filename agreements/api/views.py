@@ -5,8 +5,8 @@ from django.utils import translation
 from django.utils.http import http_date, quote_etag
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    PolymorphicProxySerializer,
     OpenApiParameter,
+    PolymorphicProxySerializer,
     extend_schema,
     inline_serializer,
 )

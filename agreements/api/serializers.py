@@ -372,6 +372,7 @@ class DocumentSerializer(
     disputed_fields = serializers.SerializerMethodField()
     facts = serializers.SerializerMethodField()
     texts = DocumentTextSerializer(many=True, read_only=True)
+
     class Meta:
         model = Document
         fields = [

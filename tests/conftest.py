@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -24,9 +24,30 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+SEED_MODELS = [
+    f"agreements.{model}"
+    for model in (
+        "occasion party sector source document participation lifecycleevent "
+        "documentrelation citation researchquestion"
+    ).split()
+]
+
+
+@pytest.fixture(scope="session")
+def seed_dump(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The fixture, loaded once by natural keys and dumped by primary keys:
+    loading that dump in each test skips thousands of natural-key lookups."""
+    path = tmp_path_factory.mktemp("seed") / "astana-2023.json"
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", "astana-2023", verbosity=0)
+        call_command("dumpdata", *SEED_MODELS, output=str(path), verbosity=0)
+        transaction.set_rollback(True)
+    return path
+
+
 @pytest.fixture
-def seeded(db):
-    call_command("loaddata", "astana-2023", verbosity=0)
+def seeded(db, seed_dump):
+    call_command("loaddata", seed_dump, verbosity=0)
 
 
 @pytest.fixture

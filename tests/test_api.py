@@ -294,8 +294,8 @@ def test_invalid_payload_is_a_400_with_field_messages(api, analyst):
 def test_list_queries_do_not_grow_with_page_size(api):
     documents_with_relations(5)
     small = count_queries(api, f"{API}?page_size=5")
-    documents_with_relations(495)
-    large = count_queries(api, f"{API}?page_size=500")
+    documents_with_relations(45)
+    large = count_queries(api, f"{API}?page_size=50")
     assert small == large
 
 

@@ -8,6 +8,7 @@ from django.core.management.commands import loaddata
 from django.db import connections
 from django.db.models.signals import post_save
 
+from agreements.caching import announce_change
 from agreements.derive import documents_refresh
 from agreements.models import Document, Searchable
 
@@ -34,6 +35,8 @@ class Command(loaddata.Command):
                 row.search_text = row.build_search_text()
             model.objects.bulk_update(rows, ["search_text"])
         documents_refresh(documents, touch=False)
+        if documents or records:
+            announce_change()
         # Like Django's loaddata after its inserts: check (and so fire) the deferred
         # constraint triggers our updates queued, or a TRUNCATE later in the same
         # transaction (flush) finds pending trigger events on PostgreSQL.

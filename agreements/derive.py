@@ -64,6 +64,12 @@ def search_vector():
     )
 
 
+def search_vectors_refresh(ids):
+    """Recompute the full-text vectors of these documents (PostgreSQL only)."""
+    if connection.vendor == "postgresql":
+        Document.objects.filter(pk__in=ids).update(search_vector=search_vector())
+
+
 def documents_refresh(ids, *, touch=True):
     """Recompute the derived columns of the documents with these primary keys.
 
@@ -98,9 +104,8 @@ def documents_refresh(ids, *, touch=True):
                 ]
             ).strip()
             document.updated_at = now
-        Document.objects.bulk_update(documents, fields)
-        if connection.vendor == "postgresql":
-            Document.objects.filter(pk__in=batch).update(search_vector=search_vector())
+        Document.objects.bulk_update(documents, fields, batch_size=250)
+        search_vectors_refresh(batch)
     if ids:  # bulk updates send no signals: say so ourselves
         announce_change()
     return len(ids)

@@ -1,6 +1,9 @@
 """One FilterSet drives the public list, its exports and the API."""
 
+import time
+
 import django_filters as filters
+from django.conf import settings
 from django.db.models import Count, F, Value
 from django.db.models.functions import Coalesce, ExtractYear, NullIf
 from django.utils.translation import get_language
@@ -11,6 +14,7 @@ from .caching import remember
 from .models import DeletedDocument, Document, Occasion, Party, Sector, Source, Status
 from .models.base import country_name
 from .params import UtcDateTimeField, WholeNumberField
+from .querysets import within_time_limit
 
 
 def country_choices():
@@ -21,12 +25,30 @@ def country_choices():
     return [(c, country_name(c)) for c in sorted(codes)]
 
 
+class SubqueryMixin:
+    """Matches through rows of another table with `pk IN (subquery)`, not a
+    join: no duplicate rows, so no DISTINCT over the whole filtered set."""
+
+    def __init__(self, **kwargs):
+        super().__init__(distinct=False, **kwargs)
+
+    def filter(self, qs, value):
+        matching = super().filter(qs.model.objects.all(), value)
+        if not matching.query.where:
+            return qs  # no value, or every choice: nothing to filter
+        return qs.filter(pk__in=matching.values("pk"))
+
+
 @extend_schema_field({"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"})
-class SlugsFilter(filters.ModelMultipleChoiceFilter):
+class SlugsFilter(SubqueryMixin, filters.ModelMultipleChoiceFilter):
     """One or more slugs (`?sector=energy&sector=sport`); any of them matches."""
 
     def __init__(self, **kwargs):
         super().__init__(to_field_name="slug", **kwargs)
+
+
+class ChoicesFilter(SubqueryMixin, filters.MultipleChoiceFilter):
+    """One or more choices of a value on related rows (`?country=KZ&country=RU`)."""
 
 
 class IntegerFilter(filters.NumberFilter):
@@ -103,15 +125,16 @@ class DocumentFilter(SearchFilter):
         field_name="participations__party__slug",
         queryset=Party.objects.all(),
     )
-    country = filters.MultipleChoiceFilter(
+    country = ChoicesFilter(
         label=_("Country"),
         field_name="participations__party__country",
         choices=country_choices,
-        distinct=True,
     )
-    kind = filters.MultipleChoiceFilter(label=_("Kind"), choices=Document.Kind.choices)
+    kind = filters.MultipleChoiceFilter(
+        label=_("Kind"), choices=Document.Kind.choices, distinct=False
+    )
     legal_level = filters.MultipleChoiceFilter(
-        label=_("Legal level"), choices=Document.Level.choices
+        label=_("Legal level"), choices=Document.Level.choices, distinct=False
     )
     status = filters.MultipleChoiceFilter(
         label=_("Status"), choices=Status.choices, method="filter_status"
@@ -235,10 +258,20 @@ def facet_labels(declared, values):
 
 
 def document_facets(filterset, query):
-    """[(title, param, [(label, count, url, selected)])]: each facet is a declared
-    filter — its label, field path and choices — counted within the filtered set,
-    one query per facet."""
-    base = Document.objects.filter(pk__in=filterset.qs.values("pk"))
+    """[(title, param, [(label, count, url, selected)] or False)]: each facet is
+    a declared filter — its label, field path and choices — counted within the
+    filtered set, one query per facet, cached per data version. The counts of
+    a page share FACET_TIME_LIMIT_MS (like Datasette's facet time limit): a
+    facet that runs out of it is given as False, and the page is never held up
+    by them. A timeout is remembered until the next write; a facet not tried
+    for want of time is tried on the next request."""
+    deadline = time.monotonic() + settings.FACET_TIME_LIMIT_MS / 1000
+    filtered = filterset.qs
+    if filtered.query.is_empty():
+        return []
+    base = Document.objects.all()
+    if filtered.query.where:  # only the rows, not the search's ordering and rank
+        base = base.filter(pk__in=filtered.values("pk"))
     day = filterset.as_of_day()
     if day:
         base = base.with_status_on(day)
@@ -247,15 +280,25 @@ def document_facets(filterset, query):
         declared = filterset.filters[name]
         path = "status_on_day" if day and name == "status" else declared.field_name
         by_year = declared.lookup_expr == "year"
+        head = Document._meta.get_field(path.split("__")[0])
+        many = head.many_to_many or head.one_to_many  # a document counted once
         rows = (
             base.exclude(**{f"{path}__isnull": True})
             .values(value=ExtractYear(path) if by_year else F(path))
-            .annotate(n=Count("pk", distinct=True))
+            .annotate(n=Count("pk", distinct=True) if many else Count("*"))
             .order_by("-value" if by_year else "-n", "value")
         )
-        counts = remember(
-            rows.query, lambda rows=rows: [(r["value"], r["n"]) for r in rows]
-        )
+        left = (deadline - time.monotonic()) * 1000
+
+        def count(rows=rows, left=left):
+            if left < 1:
+                return None  # not tried: not remembered
+            return within_time_limit(lambda: [(r["value"], r["n"]) for r in rows], left)
+
+        counts = remember(rows.query, count)
+        if counts is None or counts is False:  # not counted in time
+            result.append((declared.label, name, False))
+            continue
         labels = facet_labels(declared, [value for value, _n in counts])
         selected = query.getlist(name)
         values = [

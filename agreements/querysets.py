@@ -1,8 +1,10 @@
 import re
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection, models
+from django.db import OperationalError, connection, models, transaction
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
+from psycopg.errors import QueryCanceled
 
 from .lifecycle import STATUS_AFTER, EventKind, Status
 
@@ -17,8 +19,28 @@ def normalize(text):
     return re.sub(r"[\W_]+", " ", text.casefold().replace("ё", "е")).strip()
 
 
+# At most this many near-misses of a search that matched nothing.
+NEAR_MISSES = 1000
+
 # PostgreSQL text search configuration of an attached text's language.
 TEXT_CONFIG = {"ru": "russian", "en": "english"}
+
+
+def within_time_limit(compute, milliseconds):
+    """`compute()`, or False if it ran out of time (PostgreSQL: a statement
+    timeout inside a savepoint, so the request carries on)."""
+    if connection.vendor != "postgresql":
+        return compute()
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL statement_timeout = {int(milliseconds)}")
+            value = compute()
+            cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
+            return value
+    except OperationalError as exc:
+        if isinstance(exc.__cause__, QueryCanceled):
+            return False
+        raise
 
 
 class RecordQuerySet(models.QuerySet):
@@ -78,8 +100,9 @@ class DocumentQuerySet(RecordQuerySet):
 
         PostgreSQL: full-text search in Russian and English (stemmed, so
         «соглашения» finds «соглашение»; web-search syntax: "quoted phrases",
-        -exclusions, or), plus near-misses by trigram word similarity, best
-        matches first. Elsewhere: every word as the start of a word of the text.
+        -exclusions, or), best matches first; plain words that match nothing
+        find near-misses by trigram word similarity instead. Elsewhere: every
+        word as the start of a word of the text.
         """
         if connection.vendor != "postgresql":
             return self.starting_words(query)
@@ -89,8 +112,19 @@ class DocumentQuerySet(RecordQuerySet):
             SearchQuery(query, config="english", search_type="websearch")
         )
         found = Q(search_vector=wanted)
-        if not WEB_SEARCH_OPERATORS.search(query):  # plain words: near-misses too
-            found |= Q(search_text__trigram_strict_word_similar=normalize(query))
+        if not WEB_SEARCH_OPERATORS.search(query) and not self.filter(found).exists():
+            # Plain words that match nothing: near-misses (spelling variants),
+            # as many as are found within the time limit.
+            near = self.filter(
+                search_text__trigram_strict_word_similar=normalize(query)
+            )
+            ids = within_time_limit(
+                lambda: list(near.values_list("pk", flat=True)[:NEAR_MISSES]),
+                settings.NEAR_MISS_TIME_LIMIT_MS,
+            )
+            if not ids:
+                return self.none()
+            found = Q(pk__in=ids)
         return (
             self.filter(found)
             .annotate(rank=SearchRank(models.F("search_vector"), wanted))

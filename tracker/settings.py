@@ -131,6 +131,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Anonymous reads (whole responses, counts, facets) are cached under a data
 # version that every write changes; entries also expire after this long.
 READ_CACHE_SECONDS = env.int("READ_CACHE_SECONDS", default=3600)
+# A facet count of the HTML list that takes longer is left out (PostgreSQL).
+FACET_TIME_LIMIT_MS = env.int("FACET_TIME_LIMIT_MS", default=200)
+# Near-misses of a search that matched nothing, looked for this long at most.
+NEAR_MISS_TIME_LIMIT_MS = env.int("NEAR_MISS_TIME_LIMIT_MS", default=200)
 # How long a CDN in front may serve a page without asking (0: always revalidate
 # with the ETag, so an analyst's save shows at once).
 CDN_CACHE_SECONDS = env.int("CDN_CACHE_SECONDS", default=0)

@@ -171,6 +171,7 @@ class AnonymousReadCacheMiddleware:
             response.status_code == 200
             and not response.streaming
             and not response.cookies
+            and "no-store" not in response.get("Cache-Control", "")
         )
 
     @staticmethod

@@ -258,12 +258,13 @@ def facet_labels(declared, values):
 
 
 def document_facets(filterset, query):
-    """[(title, param, [(label, count, url, selected)] or False)]: each facet is
+    """[(title, param, [(label, count, url, selected)] or False or None)]: each
+    facet is
     a declared filter — its label, field path and choices — counted within the
     filtered set, one query per facet, cached per data version. The counts of
     a page share FACET_TIME_LIMIT_MS (like Datasette's facet time limit): a
-    facet that runs out of it is given as False, and the page is never held up
-    by them. A timeout is remembered until the next write; a facet not tried
+    facet that runs out of it is False, one not tried for want of time None,
+    and the page is never held up by them. A timeout is remembered until the next write; a facet not tried
     for want of time is tried on the next request."""
     deadline = time.monotonic() + settings.FACET_TIME_LIMIT_MS / 1000
     filtered = filterset.qs
@@ -296,8 +297,8 @@ def document_facets(filterset, query):
             return within_time_limit(lambda: [(r["value"], r["n"]) for r in rows], left)
 
         counts = remember(rows.query, count)
-        if counts is None or counts is False:  # not counted in time
-            result.append((declared.label, name, False))
+        if counts is None or counts is False:  # not tried, or out of time
+            result.append((declared.label, name, counts))
             continue
         labels = facet_labels(declared, [value for value, _n in counts])
         selected = query.getlist(name)

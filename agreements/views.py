@@ -14,6 +14,7 @@ from django.http import (
 )
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -207,10 +208,13 @@ class DocumentListView(FilterView):
         return super().get_queryset().with_text_snippets(self.request.GET.get("q"))
 
     def get(self, request, *args, **kwargs):
-        self.errors = []
+        self.errors, self.facets = [], []
         response = super().get(request, *args, **kwargs)
         if self.errors:
             response.status_code = 400
+        if any(values is None for _title, _name, values in self.facets):
+            # Facets left for the next request: this page is not to be kept.
+            patch_cache_control(response, no_store=True)
         return response
 
     def get_filterset(self, filterset_class):
@@ -240,10 +244,12 @@ class DocumentListView(FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         filterset = context["filter"]
+        if not self.errors:
+            self.facets = document_facets(filterset, self.request.GET)
         context.update(
             filterset=filterset,
             errors=self.errors,
-            facets=[] if self.errors else document_facets(filterset, self.request.GET),
+            facets=self.facets,
             query=query.urlencode(),
             sort_options=filterset.filters["ordering"].field.choices,
             current_sort=self.request.GET.get("ordering", ""),

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 
 from agreements.models import Document
+from agreements.querysets import within_time_limit
 
 from .factories import DocumentFactory
 
@@ -61,3 +62,29 @@ def test_web_search_syntax_excludes_words():
     DocumentFactory(slug="a", title_en="Energy and water", title_ru="")
     DocumentFactory(slug="b", title_en="Energy and sport", title_ru="")
     assert slugs("energy -sport") == ["a"]
+
+
+@postgres_only
+def test_near_misses_are_not_looked_for_when_the_search_finds_words():
+    DocumentFactory(slug="memo", title_ru="Меморандум по ТЭЦ «Кокшетау»", title_en="")
+    DocumentFactory(
+        slug="misspelt", title_ru="Меморандум по ТЭЦ «Кокшитау»", title_en=""
+    )
+    # «Кокшетау» is found as a word, so the misspelt near-miss is not listed.
+    assert slugs("Кокшетау") == ["memo"]
+    assert slugs("Кокшитау") == ["misspelt"]
+
+
+@postgres_only
+def test_a_statement_over_the_time_limit_gives_up_and_the_request_goes_on():
+    def sleep(seconds):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(%s)", [seconds])
+            return "done"
+
+    assert within_time_limit(lambda: sleep(1), 50) is False
+    assert within_time_limit(lambda: sleep(0), 5000) == "done"
+    # The limit was the savepoint's: the connection is usable and unlimited.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"

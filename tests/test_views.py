@@ -3,6 +3,7 @@ import io
 
 import pytest
 
+from agreements.filters import FACETS
 from agreements.models import Document
 
 from .conftest import ASTANA, count_queries
@@ -35,6 +36,24 @@ def test_sector_facet_narrows_results_and_counts_match(client, seeded):
     narrowed = client.get("/en/documents/" + url)
     assert narrowed.context["page_obj"].paginator.count == count == 5
     assert f'data-count="{count}"' in html(narrowed)
+
+
+def test_facets_out_of_time_are_left_out_and_the_rows_still_shown(
+    client, seeded, settings
+):
+    settings.FACET_TIME_LIMIT_MS = 0
+    page = client.get("/en/documents/")
+    assert page.status_code == 200
+    assert [values for _title, _param, values in page.context["facets"]] == [
+        None
+    ] * len(FACETS)
+    assert page.context["page_obj"].paginator.count == 12
+    assert html(page).count('class="muted facet-timeout"') == len(FACETS)
+    assert "no-store" in page["Cache-Control"]  # the page is not kept whole
+    settings.FACET_TIME_LIMIT_MS = 60_000  # tried again on the next request
+    assert all(
+        values for _t, _p, values in client.get("/en/documents/").context["facets"]
+    )
 
 
 def test_english_page_shows_english_titles_and_marks_fallbacks(client, seeded):

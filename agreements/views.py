@@ -1,6 +1,5 @@
 from django import forms
 from django.core.cache import cache
-from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
@@ -16,7 +15,6 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
@@ -25,6 +23,7 @@ from .caching import CachedCountPaginator
 from .citing import citation_formats, json_ld, permanent_url
 from .export import export_response
 from .filters import FACETS, DocumentFilter, document_facets
+from .history import document_history
 from .lifecycle import Status
 from .models import (
     Citation,
@@ -37,28 +36,9 @@ from .models import (
     Source,
 )
 from .models.base import country_name
-from .provenance import document_facts
+from .provenance import document_facts, field_label
 
 PAGE_SIZE = 25
-# Citation fields that are not model fields: facts about a record as a whole.
-EXTRA_FIELD_LABELS = {
-    "": gettext_lazy("the record as a whole"),
-    "participations": gettext_lazy("parties and signatories"),
-    "place": gettext_lazy("place signed"),
-    "subject": gettext_lazy("subject"),
-    "summary": gettext_lazy("summary"),
-    "documents_count": gettext_lazy("number of documents"),
-}
-
-
-def field_label(model, name):
-    """What a reader calls the field a citation supports (`value_amount` → "value")."""
-    if name in EXTRA_FIELD_LABELS:
-        return EXTRA_FIELD_LABELS[name]
-    try:
-        return model._meta.get_field(name).verbose_name
-    except FieldDoesNotExist:
-        return name.replace("_", " ")
 
 
 def citations_by_field(model, citations):
@@ -342,6 +322,21 @@ class DocumentDetailView(DetailView):
             facts={fact.name: fact for fact in document_facts(doc)},
             relations=relations,
         )
+        return context
+
+
+class DocumentHistoryView(DetailView):
+    """What changed in a document and when, each change with an anchor to cite;
+    who changed it stays private."""
+
+    queryset = Document.objects.select_related("occasion")
+    context_object_name = "document"
+    template_name = "agreements/document_history.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["changes"] = document_history(self.object)
+        context["page_url"] = permanent_url(self.request, self.request.path)
         return context
 
 

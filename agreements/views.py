@@ -1,3 +1,5 @@
+import itertools
+
 from django import forms
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
@@ -10,6 +12,7 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponsePermanentRedirect,
     JsonResponse,
+    StreamingHttpResponse,
 )
 from django.templatetags.static import static
 from django.urls import reverse
@@ -18,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from . import dataset
 from .api.throttles import ExportRateThrottle
 from .caching import CachedCountPaginator
 from .citing import citation_formats, json_ld, permanent_url
@@ -241,18 +245,25 @@ class DocumentListView(FilterView):
         return context
 
 
+def export_refused(request):
+    """A 429 when this client has used up its exports (EXPORT_RATE), else None."""
+    throttle = ExportRateThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    response = HttpResponse(
+        _("Too many exports; please wait a minute and try again."),
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(int(throttle.wait() or 60))
+    return response
+
+
 def document_export(request, fmt):
     """The whole filtered list (not one page) as CSV or JSON; throttled per client
     like the API's export (EXPORT_RATE)."""
-    throttle = ExportRateThrottle()
-    if not throttle.allow_request(request, None):
-        response = HttpResponse(
-            _("Too many exports; please wait a minute and try again."),
-            status=429,
-            content_type="text/plain; charset=utf-8",
-        )
-        response["Retry-After"] = str(int(throttle.wait() or 60))
-        return response
+    if refused := export_refused(request):
+        return refused
     if fmt not in ("csv", "json"):
         return HttpResponseBadRequest(
             _("Export as .csv or .json."), content_type="text/plain"
@@ -263,6 +274,25 @@ def document_export(request, fmt):
             {"detail": "Invalid filter.", "errors": filterset.errors}, status=400
         )
     return export_response(filterset.qs, fmt)
+
+
+def dataset_download(request, fmt):
+    """Every table as CSV files in a zip, or as one JSON document, each with its
+    codebook; streamed, and throttled like the other exports."""
+    if fmt not in ("zip", "json"):
+        return HttpResponseBadRequest(
+            _("Download the dataset as .zip or .json."), content_type="text/plain"
+        )
+    if refused := export_refused(request):
+        return refused
+    # The first chunk is read before the response starts: a database outage is
+    # then a 503 (middleware), not a download cut after the header.
+    chunks = dataset.zip_chunks() if fmt == "zip" else dataset.json_chunks()
+    chunks = itertools.chain([next(chunks)], chunks)
+    content_type = "application/zip" if fmt == "zip" else "application/json"
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="agreement-tracker.{fmt}"'
+    return response
 
 
 def as_of_param(request):

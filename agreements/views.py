@@ -112,6 +112,7 @@ class HomeView(TemplateView):
                 "occasions": Occasion.objects.count(),
             },
             latest=Document.objects.with_related().order_by("-updated_at", "slug")[:5],
+            last_changed=Document.objects.last_changed(),
             occasions=Occasion.objects.annotate(n_documents=Count("documents"))[:5],
             charts=[
                 (
@@ -588,4 +589,5 @@ class AboutView(TemplateView):
             "parties": Party.objects.count(),
             "occasions": Occasion.objects.count(),
         }
+        context["last_changed"] = Document.objects.last_changed()
         return context

@@ -24,6 +24,7 @@ from .derive import (
     record_deleted,
 )
 from .export import export_response
+from .history import ROW_HISTORY
 from .models import (
     Citation,
     Document,
@@ -317,20 +318,11 @@ class DocumentAdminForm(VersionedAdminForm):
     partial_dates = {"signed_on": "signed_precision"}
 
 
-# The rows shown inside a document's form: their history is the document's too.
-INLINE_HISTORY = [
-    (Participation, "document"),
-    (LifecycleEvent, "document"),
-    (Citation, "document"),
-    (DocumentRelation, "from_document"),
-]
-
-
 def row_changes(document_id):
     """Every change to the inline rows of a document, newest first:
     [(historical record, its model's verbose name, changed fields)]."""
     changes = []
-    for model, fk in INLINE_HISTORY:
+    for model, fk in ROW_HISTORY:
         for record in model.history.filter(**{f"{fk}_id": document_id}).select_related(
             "history_user"
         ):

@@ -13,9 +13,31 @@ those on its lifecycle, `status`, and on the signing date). A fact is
 import re
 from typing import NamedTuple
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 SOURCED, EDITORIAL, UNKNOWN, UNSUPPORTED = "sourced", "editorial", "unknown", ""
+
+# Citation fields that are not model fields: facts about a record as a whole.
+EXTRA_FIELD_LABELS = {
+    "": _("the record as a whole"),
+    "participations": _("parties and signatories"),
+    "place": _("place signed"),
+    "subject": _("subject"),
+    "summary": _("summary"),
+    "documents_count": _("number of documents"),
+}
+
+
+def field_label(model, name):
+    """What a reader calls the field a citation supports (`value_amount` → "value")."""
+    if name in EXTRA_FIELD_LABELS:
+        return EXTRA_FIELD_LABELS[name]
+    try:
+        return model._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        return name.replace("_", " ")
+
 
 # (name, label, is the fact given?, the citation fields that support it)
 FACTS = [

@@ -1,5 +1,6 @@
 import re
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import OperationalError, connection, models, transaction
@@ -143,6 +144,15 @@ class DocumentQuerySet(RecordQuerySet):
     def _rows(self, relation):
         """The queryset of a related model (`events` → LifecycleEvent objects)."""
         return self.model._meta.get_field(relation).related_model.objects
+
+    def last_changed(self):
+        """When the data last changed, editorially: the latest save of a document
+        or of anything shown on one (which touches it), or the latest deletion;
+        None when nothing is recorded. Fixture rows carry their editorial dates."""
+        tombstones = apps.get_model("agreements", "DeletedDocument").objects
+        deleted = tombstones.aggregate(m=models.Max("deleted_at"))
+        saved = self.aggregate(m=models.Max("updated_at"))
+        return max(filter(None, [saved["m"], deleted["m"]]), default=None)
 
     def with_related(self):
         """Everything a list row shows, in a fixed number of queries."""

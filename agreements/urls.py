@@ -16,6 +16,11 @@ urlpatterns = [
         name="documents-feed-expiring",
     ),
     path("documents/<slug:slug>/", views.DocumentDetailView.as_view(), name="document"),
+    path(
+        "documents/<slug:slug>/history/",
+        views.DocumentHistoryView.as_view(),
+        name="document-history",
+    ),
     path("parties/", views.PartyListView.as_view(), name="parties"),
     path("parties/<slug:slug>/", views.PartyDetailView.as_view(), name="party"),
     path("countries/", views.CountryListView.as_view(), name="countries"),

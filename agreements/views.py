@@ -1,6 +1,7 @@
+import itertools
+
 from django import forms
 from django.core.cache import cache
-from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
@@ -11,21 +12,23 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponsePermanentRedirect,
     JsonResponse,
+    StreamingHttpResponse,
 )
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from . import dataset
 from .api.throttles import ExportRateThrottle
 from .caching import CachedCountPaginator
 from .citing import citation_formats, json_ld, permanent_url
 from .export import export_response
 from .filters import FACETS, DocumentFilter, document_facets
+from .history import document_history
 from .lifecycle import Status
 from .models import (
     Citation,
@@ -38,28 +41,9 @@ from .models import (
     Source,
 )
 from .models.base import country_name
-from .provenance import document_facts
+from .provenance import document_facts, field_label
 
 PAGE_SIZE = 25
-# Citation fields that are not model fields: facts about a record as a whole.
-EXTRA_FIELD_LABELS = {
-    "": gettext_lazy("the record as a whole"),
-    "participations": gettext_lazy("parties and signatories"),
-    "place": gettext_lazy("place signed"),
-    "subject": gettext_lazy("subject"),
-    "summary": gettext_lazy("summary"),
-    "documents_count": gettext_lazy("number of documents"),
-}
-
-
-def field_label(model, name):
-    """What a reader calls the field a citation supports (`value_amount` → "value")."""
-    if name in EXTRA_FIELD_LABELS:
-        return EXTRA_FIELD_LABELS[name]
-    try:
-        return model._meta.get_field(name).verbose_name
-    except FieldDoesNotExist:
-        return name.replace("_", " ")
 
 
 def citations_by_field(model, citations):
@@ -129,6 +113,7 @@ class HomeView(TemplateView):
                 "occasions": Occasion.objects.count(),
             },
             latest=Document.objects.with_related().order_by("-updated_at", "slug")[:5],
+            last_changed=Document.objects.last_changed(),
             occasions=Occasion.objects.annotate(n_documents=Count("documents"))[:5],
             charts=[
                 (
@@ -267,18 +252,25 @@ class DocumentListView(FilterView):
         return context
 
 
+def export_refused(request):
+    """A 429 when this client has used up its exports (EXPORT_RATE), else None."""
+    throttle = ExportRateThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    response = HttpResponse(
+        _("Too many exports; please wait a minute and try again."),
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(int(throttle.wait() or 60))
+    return response
+
+
 def document_export(request, fmt):
     """The whole filtered list (not one page) as CSV or JSON; throttled per client
     like the API's export (EXPORT_RATE)."""
-    throttle = ExportRateThrottle()
-    if not throttle.allow_request(request, None):
-        response = HttpResponse(
-            _("Too many exports; please wait a minute and try again."),
-            status=429,
-            content_type="text/plain; charset=utf-8",
-        )
-        response["Retry-After"] = str(int(throttle.wait() or 60))
-        return response
+    if refused := export_refused(request):
+        return refused
     if fmt not in ("csv", "json"):
         return HttpResponseBadRequest(
             _("Export as .csv or .json."), content_type="text/plain"
@@ -289,6 +281,25 @@ def document_export(request, fmt):
             {"detail": "Invalid filter.", "errors": filterset.errors}, status=400
         )
     return export_response(filterset.qs, fmt)
+
+
+def dataset_download(request, fmt):
+    """Every table as CSV files in a zip, or as one JSON document, each with its
+    codebook; streamed, and throttled like the other exports."""
+    if fmt not in ("zip", "json"):
+        return HttpResponseBadRequest(
+            _("Download the dataset as .zip or .json."), content_type="text/plain"
+        )
+    if refused := export_refused(request):
+        return refused
+    # The first chunk is read before the response starts: a database outage is
+    # then a 503 (middleware), not a download cut after the header.
+    chunks = dataset.zip_chunks() if fmt == "zip" else dataset.json_chunks()
+    chunks = itertools.chain([next(chunks)], chunks)
+    content_type = "application/zip" if fmt == "zip" else "application/json"
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="agreement-tracker.{fmt}"'
+    return response
 
 
 def as_of_param(request):
@@ -348,6 +359,21 @@ class DocumentDetailView(DetailView):
             facts={fact.name: fact for fact in document_facts(doc)},
             relations=relations,
         )
+        return context
+
+
+class DocumentHistoryView(DetailView):
+    """What changed in a document and when, each change with an anchor to cite;
+    who changed it stays private."""
+
+    queryset = Document.objects.select_related("occasion")
+    context_object_name = "document"
+    template_name = "agreements/document_history.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["changes"] = document_history(self.object)
+        context["page_url"] = permanent_url(self.request, self.request.path)
         return context
 
 
@@ -569,4 +595,5 @@ class AboutView(TemplateView):
             "parties": Party.objects.count(),
             "occasions": Occasion.objects.count(),
         }
+        context["last_changed"] = Document.objects.last_changed()
         return context

@@ -71,6 +71,8 @@ def test_behind_a_proxy_each_client_has_its_own_bucket(client, throttled, settin
         "/en/documents/export.csv",
         "/en/documents/export.json",
         "/api/v1/documents/export/",
+        "/data/agreement-tracker.zip",
+        "/data/agreement-tracker.json",
     ],
 )
 def test_exports_are_throttled_per_client(client, seeded, throttled, url):

@@ -5,8 +5,11 @@ import re
 import subprocess
 
 import pytest
+import yaml
+from django.core.management import call_command
+from django.utils import timezone
 
-from agreements.models import Document, Party
+from agreements.models import DeletedDocument, Document, Party
 
 from .conftest import count_queries
 from .factories import DocumentFactory, ParticipationFactory, PartyFactory
@@ -212,3 +215,38 @@ def test_citations_use_the_site_url_and_the_version(client, seeded, settings):
 def test_favicon_is_served(client):
     response = client.get("/favicon.ico", follow=True)
     assert response.status_code == 200
+
+
+def fixture_document_stamps(name):
+    rows = yaml.safe_load((ROOT / "fixtures/astana-2023.yaml").read_text("utf-8"))
+    return [r["fields"][name] for r in rows if r["model"] == "agreements.document"]
+
+
+def test_last_changed_is_the_fixtures_editorial_date_not_the_load(client, seeded):
+    stamps = fixture_document_stamps("updated_at")
+    assert len(stamps) == Document.objects.count()
+    before = timezone.now()
+    call_command(
+        "loaddata", "astana-2023", verbosity=0
+    )  # loading again changes nothing
+    for url in ("/en/", "/ru/about/"):
+        response = client.get(url)
+        assert response.context["last_changed"] == max(stamps) < before
+        assert f'datetime="{max(stamps).isoformat()}"' in html(response)
+    memo = Document.objects.get(slug="astana-2023-tpp-memorandum")
+    assert memo.updated_at in stamps
+    assert f"last changed {memo.updated_at:%Y-%m-%d}" in html(
+        client.get(memo.get_absolute_url().replace("/ru/", "/en/"))
+    )
+
+
+def test_last_changed_follows_edits_and_deletions(client, seeded):
+    edited = DocumentFactory()
+    assert (
+        client.get("/en/").context["last_changed"]
+        == Document.objects.get(pk=edited.pk).updated_at
+    )
+    Document.objects.get(slug="astana-2023-tpp-memorandum").delete()
+    DeletedDocument.objects.create(slug="astana-2023-tpp-memorandum")
+    tombstone = DeletedDocument.objects.get().deleted_at
+    assert client.get("/en/about/").context["last_changed"] == tombstone

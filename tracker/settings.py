@@ -62,11 +62,14 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "corsheaders",
     "agreements",
 ]
 
 MIDDLEWARE = [
     "agreements.middleware.RequestIdMiddleware",
+    # Before anything that answers: a cached page or a preflight gets its headers.
+    "corsheaders.middleware.CorsMiddleware",
     "agreements.middleware.QueryStringLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -261,6 +264,18 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "agreements.models.Status",
     },
 }
+
+# CORS (README, "Settings"): browser apps on other sites may read the API
+# (GET, HEAD, OPTIONS on /api/ only), never with cookies or tokens; writes and
+# every other path stay same-origin. API_CORS_ORIGINS: "*" (any) or a list.
+API_CORS_ORIGINS = env.list("API_CORS_ORIGINS", default=["*"])
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = API_CORS_ORIGINS == ["*"]
+CORS_ALLOWED_ORIGINS = [] if CORS_ALLOW_ALL_ORIGINS else API_CORS_ORIGINS
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+CORS_ALLOW_CREDENTIALS = False
 
 # Security: on unless DEBUG. HTTPS is expected in front of the app; behind a
 # proxy that terminates TLS set DJANGO_SECURE_PROXY_SSL_HEADER=1.

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from agreements.serve import file_download
-from agreements.views import favicon, healthz
+from agreements.views import dataset_download, favicon, healthz
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
+    path("data/agreement-tracker.<str:fmt>", dataset_download, name="dataset"),
     re_path(
         r"^files/(?P<sha256>[0-9a-f]{64})/(?P<name>[^/]+)$", file_download, name="file"
     ),

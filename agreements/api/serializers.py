@@ -445,3 +445,52 @@ class DeletedDocumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = DeletedDocument
         fields = ["slug", "deleted_at"]
+
+
+class ChangePartSerializer(serializers.Serializer):
+    record = serializers.CharField(
+        source="model",
+        help_text="document, participation, lifecycleevent, citation or "
+        "documentrelation",
+    )
+    row = serializers.CharField(
+        help_text="Which row, as a reader knows it (empty for the document itself)."
+    )
+    action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    fields = serializers.SerializerMethodField(
+        method_name="get_changed_fields",
+        help_text="Names of the fields a change wrote; null when the earlier state "
+        "was not recorded; empty when the row was created or deleted.",
+    )
+
+    def get_changed_fields(self, obj) -> list[str] | None:
+        return None if obj.fields is None else [name for name, _label in obj.fields]
+
+
+class DocumentChangeSerializer(serializers.Serializer):
+    id = serializers.CharField(
+        source="anchor", help_text="Stable: the anchor on the HTML history page."
+    )
+    url = serializers.SerializerMethodField(help_text="Permanent link to the change.")
+    changed_at = serializers.DateTimeField()
+    version = serializers.IntegerField(
+        allow_null=True, help_text="The document's version after this change."
+    )
+    reason = serializers.CharField(help_text="The editor's reason; may be empty.")
+    changes = ChangePartSerializer(source="parts", many=True)
+
+    def get_url(self, obj) -> str:
+        return f"{self.context['page_url']}#{obj.anchor}"
+
+
+class DocumentHistorySerializer(serializers.Serializer):
+    """A document's recorded changes, newest first; editors are not named."""
+
+    slug = serializers.SlugField()
+    version = serializers.IntegerField()
+    updated_at = serializers.DateTimeField()
+    url = serializers.SerializerMethodField(help_text="The HTML history page.")
+    history = DocumentChangeSerializer(many=True)
+
+    def get_url(self, obj) -> str:
+        return self.context["page_url"]

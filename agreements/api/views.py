@@ -1,6 +1,7 @@
 import hashlib
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import http_date, quote_etag
 from drf_spectacular.types import OpenApiTypes
@@ -19,8 +20,10 @@ from rest_framework.response import Response
 
 from .. import filters
 from ..caching import data_version, version_time
+from ..citing import permanent_url
 from ..derive import documents_showing, record_changed, record_deleted
 from ..export import COLUMNS, export_response
+from ..history import document_history
 from ..models import (
     Citation,
     DeletedDocument,
@@ -194,6 +197,8 @@ class DocumentViewSet(RecordViewSet):
 
     def get_queryset(self):
         documents = Document.objects.all()
+        if self.action == "history":
+            return documents
         if self.expanded:
             documents = documents.with_details()
         else:
@@ -256,6 +261,24 @@ class DocumentViewSet(RecordViewSet):
         fmt = request.query_params.get("format", "csv")
         queryset = self.filter_queryset(Document.objects.all())
         return export_response(queryset, fmt)
+
+    @extend_schema(responses=serializers.DocumentHistorySerializer)
+    @action(detail=True, pagination_class=None, filterset_class=None)
+    def history(self, request, slug=None):
+        """What changed in the document and when, newest first, each change with
+        a stable id and permanent link; the editors who made them are not named."""
+        document = self.get_object()
+        path = reverse("agreements:document-history", args=[document.slug])
+        context = {"page_url": permanent_url(request, path)}
+        data = {
+            "slug": document.slug,
+            "version": document.version,
+            "updated_at": document.updated_at,
+            "history": document_history(document),
+        }
+        return Response(
+            serializers.DocumentHistorySerializer(data, context=context).data
+        )
 
 
 class DeletedDocumentViewSet(

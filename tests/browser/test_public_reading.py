@@ -1,12 +1,14 @@
 """The public site as a journalist or researcher reads it: on a phone, in one
 language at a time, following a country, a question or a change."""
 
+import datetime
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+from agreements.models import Document, Party
 from tests.conftest import ASTANA
 from tests.factories import DocumentFactory, EventFactory
 
@@ -33,6 +35,8 @@ PAGE_TYPES = [
     "/ru/countries/RU/",
     "/en/",
     "/ru/",
+    "/en/documents/astana-2023-tpp-memorandum/history/",
+    "/ru/documents/kostanay-forum-2023-package/history/",
 ]
 
 
@@ -81,7 +85,19 @@ def test_on_a_desktop_the_filters_are_open_beside_the_results(page, site):
 
 
 # Text in the other language that is interface all the same: codes and names.
-NAMES = {"API", "JSON", "CSV", "OpenAPI", "UTC", "RU", "EN", "Atom", "BibTeX", "CSL"}
+NAMES = {
+    "API",
+    "JSON",
+    "CSV",
+    "ZIP",
+    "OpenAPI",
+    "UTC",
+    "RU",
+    "EN",
+    "Atom",
+    "BibTeX",
+    "CSL",
+}
 INTERFACE_TEXT = """lang => {
     const other = lang === "ru" ? /[A-Za-z]{2,}/g : /[А-Яа-яЁё]+/g;
     // Data is not interface: records' texts carry their own lang, sources and
@@ -218,6 +234,7 @@ def test_detail_pages_carry_json_ld_and_their_own_og_title(page, site):
         "/ru/parties/russia/",
         "/en/documents/?as_of=2023-11-08&country=KZ",
         "/ru/documents/astana-2023-tpp-memorandum/?as_of=2023-11-08",
+        "/en/documents/astana-2023-tpp-memorandum/history/",
     ],
 )
 def test_axe_finds_no_serious_violations_on_the_new_pages(axe_page, site, path):
@@ -248,3 +265,56 @@ def test_save_screenshots_of_the_home_country_and_phone_list(browser, site):
         page.screenshot(path=str(SCREENSHOTS / name))
         assert (SCREENSHOTS / name).stat().st_size > 10_000
         context.close()
+
+
+MEMORANDUM = "astana-2023-tpp-memorandum"
+
+
+def edit_memorandum(django_user_model):
+    """Two changes, as analysts make them: a field edit with a reason, an event."""
+    anna = django_user_model.objects.create_user("anna", password="x-long-pass-1")
+    memo = Document.objects.get(slug=MEMORANDUM)
+    memo.title_en = "Memorandum of understanding on thermal power plants"
+    memo._history_user = anna
+    memo._change_reason = "Official English wording from the ministry's release"
+    memo.save()
+    EventFactory(
+        document=memo,
+        kind="ratified",
+        occurred_on=datetime.date(2024, 3, 1),
+        party=Party.objects.get(slug="kazakhstan"),
+    )
+    return anna
+
+
+def test_a_reader_finds_and_cites_a_change_in_the_history(
+    page, site, django_user_model
+):
+    anna = edit_memorandum(django_user_model)
+    page.goto(f"{site}/en/documents/{MEMORANDUM}/")
+    page.get_by_role("link", name="History of changes").click()
+    page.wait_for_url(f"**/{MEMORANDUM}/history/")
+    changes = page.locator("ol.history > li")
+    api = page.request.get(f"{site}/api/v1/documents/{MEMORANDUM}/history/").json()
+    assert [c.get_attribute("id") for c in changes.all()] == [
+        c["id"] for c in api["history"]
+    ]
+    edit = page.locator("ol.history > li", has_text="Official English wording")
+    assert edit.locator('[data-field="title_en"]').inner_text() == "title (English)"
+    edit.locator("h2 a").click()
+    assert page.url.endswith("#" + edit.get_attribute("id"))
+    assert "ratified" in changes.first.inner_text()
+    assert anna.username not in page.content()
+    page.screenshot(path=str(SCREENSHOTS / "document-history.png"), full_page=True)
+    assert (SCREENSHOTS / "document-history.png").stat().st_size > 10_000
+    for lang in ("en", "ru"):
+        page.goto(f"{site}/{lang}/documents/{MEMORANDUM}/history/")
+        assert set(page.evaluate(INTERFACE_TEXT, lang)) - NAMES == set(), lang
+    assert page.console_errors == []
+
+
+def test_the_history_fits_a_phone(phone, site, django_user_model):
+    edit_memorandum(django_user_model)
+    phone.goto(f"{site}/ru/documents/{MEMORANDUM}/history/")
+    assert phone.locator("ol.history > li").count() >= 3
+    assert page_width(phone) <= 375

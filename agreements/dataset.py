@@ -1,0 +1,342 @@
+"""The whole dataset, every table, as CSV files in a zip or as one JSON
+document, each with its codebook; streamed a chunk of rows at a time.
+
+A table is a model and its columns: field paths read with `values_list`, so
+a row is a tuple and a foreign key is the slug of the row it points at. The
+codebook explains each column from the model's field (its verbose name, help
+text and allowed values), or from DESCRIPTIONS where that is not enough.
+"""
+
+import csv
+import datetime
+import decimal
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils import timezone, translation
+
+from .export import csv_cell
+from .models import (
+    Citation,
+    Document,
+    DocumentRelation,
+    LifecycleEvent,
+    Occasion,
+    Participation,
+    Party,
+    Sector,
+    Source,
+)
+
+LICENCE = {
+    "name": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+    "attribution": "Agreement Tracker",
+}
+CHUNK = 1000
+SLUG = "The record's stable identifier; other tables refer to it by this."
+
+
+@dataclass
+class Table:
+    name: str
+    model: type
+    columns: list  # [(column name, field path)]
+    order: tuple = ("pk",)
+
+    def rows(self):
+        """Tuples of the columns' values, CHUNK rows in memory at a time."""
+        paths = [path for _name, path in self.columns]
+        return (
+            self.model.objects.order_by(*self.order)
+            .values_list(*paths)
+            .iterator(chunk_size=CHUNK)
+        )
+
+    @property
+    def column_names(self):
+        return [name for name, _path in self.columns]
+
+
+def _same(*names):
+    return [(name, name) for name in names]
+
+
+TABLES = [
+    Table("sectors", Sector, _same("slug", "name_ru", "name_en"), ("slug",)),
+    Table(
+        "occasions",
+        Occasion,
+        _same("slug", "name_ru", "name_en", "kind", "started_on", "ended_on")
+        + _same("place_ru", "place_en", "summary_ru", "summary_en"),
+        ("slug",),
+    ),
+    Table(
+        "parties",
+        Party,
+        _same("slug", "name_ru", "name_en", "kind", "country")
+        + [("parent", "parent__slug")],
+        ("slug",),
+    ),
+    Table(
+        "documents",
+        Document,
+        _same("slug", "title_ru", "title_en", "title_status", "kind", "legal_level")
+        + _same("status", "signed_on", "signed_precision", "place_ru", "place_en")
+        + [("occasion", "occasion__slug")]
+        + _same("summary_ru", "summary_en", "term_years", "valid_until")
+        + _same("value_amount", "value_currency", "full_text_url", "version")
+        + _same("created_at", "updated_at"),
+        ("slug",),
+    ),
+    Table(
+        "document_sectors",
+        Document.sectors.through,
+        [("document", "document__slug"), ("sector", "sector__slug")],
+        ("document__slug", "sector__slug"),
+    ),
+    Table(
+        "participations",
+        Participation,
+        [("document", "document__slug"), ("party", "party__slug")]
+        + _same("role", "signatory_ru", "signatory_en", "position"),
+        ("document__slug", "position", "pk"),
+    ),
+    Table(
+        "events",
+        LifecycleEvent,
+        [("document", "document__slug")]
+        + _same("kind", "occurred_on")
+        + [("party", "party__slug"), ("note", "note")],
+        ("document__slug", "occurred_on", "pk"),
+    ),
+    Table(
+        "relations",
+        DocumentRelation,
+        [("from_document", "from_document__slug")]
+        + [("kind", "kind"), ("to_document", "to_document__slug"), ("note", "note")],
+        ("from_document__slug", "to_document__slug", "kind"),
+    ),
+    Table(
+        "sources",
+        Source,
+        _same("slug", "label", "title", "publisher", "url", "archived_url")
+        + _same("language", "published_on", "published_precision", "accessed_on")
+        + _same("note"),
+        ("slug",),
+    ),
+    Table(
+        "citations",
+        Citation,
+        [("source", "source__slug"), ("document", "document__slug")]
+        + [("occasion", "occasion__slug"), ("party", "party__slug")]
+        + _same("field", "claim", "quote", "kind", "confidence", "note"),
+        ("pk",),
+    ),
+]
+
+# Where the model's own words are not enough for a reader of the files.
+DESCRIPTIONS = {
+    "slug": SLUG,
+    ("documents", "status"): "Where the document stands today, derived from its "
+    "lifecycle events (events table), never typed in.",
+    ("documents", "signed_on"): "Date of signing. With signed_precision month or "
+    "year, the first day of that month or year.",
+    ("documents", "version"): "Incremented by every editorial save of the "
+    "document; a citation of the record names it.",
+    ("documents", "created_at"): "When the record was created (UTC).",
+    ("documents", "updated_at"): "When the record or one of its rows (parties, "
+    "events, citations, relations) last changed (UTC).",
+    ("documents", "value_amount"): "Stated value, in value_currency; empty when "
+    "unknown or when the sources disagree (see citations).",
+    ("document_sectors", "document"): "The document (documents.slug).",
+    ("document_sectors", "sector"): "A sector it touches (sectors.slug).",
+    ("occasions", "started_on"): "First (or only) day of the occasion.",
+    ("events", "occurred_on"): "When the event happened.",
+    ("participations", "position"): "Order of the party on the document (0 first).",
+    ("participations", "role"): "The party's role in the document.",
+    ("relations", "from_document"): "The document the relation is stated on "
+    "(documents.slug); it reads «from_document kind to_document».",
+    ("relations", "to_document"): "The other document (documents.slug).",
+    ("citations", "source"): "The source cited (sources.slug); empty for an "
+    "editorial citation (kind = editorial).",
+    ("citations", "document"): "The document whose fact is supported "
+    "(documents.slug); exactly one of document, occasion and party is set.",
+    ("citations", "occasion"): "The occasion whose fact is supported (occasions.slug).",
+    ("citations", "party"): "The party whose fact is supported (parties.slug).",
+    ("citations", "field"): "Which fact of that record the citation supports: a "
+    "column name of its table, or a wider fact (empty: the record as a whole).",
+    ("citations", "claim"): "What the source says the value is, where it "
+    "differs from others; two citations of one fact with different claims mark "
+    "it disputed.",
+}
+TABLE_NAMES = {
+    Sector: "sectors",
+    Occasion: "occasions",
+    Party: "parties",
+    Document: "documents",
+    Source: "sources",
+}
+
+
+def _kind(field):
+    if isinstance(field, models.DateTimeField):
+        return "datetime"
+    if isinstance(field, models.DateField):
+        return "date"
+    if isinstance(field, models.DecimalField):
+        return "decimal"
+    if isinstance(field, (models.IntegerField, models.AutoField)):
+        return "integer"
+    return "text"
+
+
+def _field(model, path):
+    """The model field a path ends in (`party__slug` → Participation.party)."""
+    first, _sep, _rest = path.partition("__")
+    return model._meta.get_field(first)
+
+
+def column_description(table, name, path):
+    """(type, description, allowed values) of one column, in English."""
+    field = _field(table.model, path)
+    kind = "text" if field.is_relation else _kind(field)
+    with translation.override("en"):
+        text = DESCRIPTIONS.get((table.name, name)) or DESCRIPTIONS.get(name)
+        label = str(field.verbose_name)
+        label = label[:1].upper() + label[1:]
+        if text is None and field.is_relation:
+            text = f"{label} ({TABLE_NAMES[field.related_model]}.slug)."
+        if text is None:
+            text = f"{label}. {field.help_text}".strip()
+        values = {str(value): str(label) for value, label in field.flatchoices}
+    if (field.null or field.blank) and "empty" not in text.lower():
+        text += " Empty when not known or not applicable."
+    return kind, text, "; ".join(f"{v} = {label}" for v, label in values.items() if v)
+
+
+def codebook():
+    """[{table, column, type, description, values}] for every column of every table."""
+    return [
+        dict(
+            zip(
+                ("table", "column", "type", "description", "values"),
+                (table.name, name, *column_description(table, name, path)),
+                strict=True,
+            )
+        )
+        for table in TABLES
+        for name, path in table.columns
+    ]
+
+
+def _plain(value):
+    """A JSON value: dates ISO 8601, decimals as strings (exact), None as null."""
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def _cell(value):
+    value = _plain(value)
+    return "" if value is None else csv_cell(str(value))
+
+
+README = """# Agreement Tracker: the whole dataset
+
+Generated {generated_at}. Licence: {licence[name]}, {licence[url]}.
+Attribute it as "{licence[attribution]}" with a link to the site.
+
+One CSV file per table, UTF-8 with a byte order mark, comma-separated, one
+header row. Rows refer to each other by slug (e.g. participations.party is a
+parties.slug). A cell that would start with = + - @ or a tab is prefixed with
+a single quote, so that no spreadsheet runs it as a formula.
+
+Every column of every file is explained in codebook.csv.
+
+## Tables
+
+{tables}
+"""
+
+
+def readme(generated_at):
+    tables = "\n".join(f"- {t.name}.csv" for t in TABLES)
+    return README.format(generated_at=generated_at, licence=LICENCE, tables=tables)
+
+
+class _Sink:
+    """A write-only file for ZipFile whose bytes are taken as they come."""
+
+    def __init__(self):
+        self.chunks = []
+
+    def write(self, data):
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def flush(self):
+        pass
+
+    def take(self):
+        data = b"".join(self.chunks)
+        self.chunks.clear()
+        return data
+
+
+def _csv_entry(archive, name, header, rows):
+    """Write one CSV file into the zip, yielding after each chunk of rows."""
+    with archive.open(name, "w", force_zip64=True) as entry:
+        text = io.TextIOWrapper(entry, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        writer.writerow(header)
+        for i, row in enumerate(rows, 1):
+            writer.writerow(row)
+            if i % CHUNK == 1:
+                text.flush()
+                yield
+        text.flush()
+        text.detach()
+    yield
+
+
+def zip_chunks():
+    """The zip, a bounded chunk of bytes at a time."""
+    sink = _Sink()
+    generated_at = timezone.now().isoformat(timespec="seconds")
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as archive:
+        for table in TABLES:
+            rows = ([_cell(v) for v in row] for row in table.rows())
+            for _ in _csv_entry(archive, f"{table.name}.csv", table.column_names, rows):
+                yield sink.take()
+        book = codebook()
+        columns = list(book[0])
+        rows = ([entry[c] for c in columns] for entry in book)
+        for _ in _csv_entry(archive, "codebook.csv", columns, rows):
+            yield sink.take()
+        archive.writestr("README.md", readme(generated_at))
+    yield sink.take()
+
+
+def json_chunks():
+    """One JSON document: licence, codebook, then each table as a list of objects."""
+    head = {
+        "title": "Agreement Tracker: the whole dataset",
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "licence": LICENCE,
+        "codebook": codebook(),
+    }
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "tables": {'
+    for t, table in enumerate(TABLES):
+        yield ("," if t else "") + f"\n{json.dumps(table.name)}: ["
+        names = table.column_names
+        for i, row in enumerate(table.rows()):
+            record = dict(zip(names, map(_plain, row), strict=True))
+            yield ("," if i else "") + "\n" + json.dumps(record, ensure_ascii=False)
+        yield "]"
+    yield "\n}}\n"

@@ -4,8 +4,8 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case, Count, Q, Value, When
-from django.db.models.functions import ExtractYear, Length
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, ExtractYear, Length
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.template.defaultfilters import truncatechars
@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_files import DocumentTextInline
 from .admin_forms import BulkChoiceForm, DocumentFromSourceForm, RecordAdminForm
+from .caching import CachedCountPaginator, remember
 from .derive import (
     documents_refresh,
     documents_showing,
@@ -242,6 +243,7 @@ class SignedYearFilter(admin.SimpleListFilter):
             .distinct()
             .order_by("-year")
         )
+        years = remember(years.query, lambda: list(years))  # once per data version
         return [(str(y), str(y)) for y in years]
 
     def queryset(self, request, queryset):
@@ -352,8 +354,11 @@ class DocumentAdmin(RecordAdmin):
         "title_status",
     ]
     list_select_related = ["occasion"]
-    ordering = ["-signed_on", "slug"]  # explicit: the citation count groups rows
-    date_hierarchy = "signed_on"
+    ordering = ["-signed_on", "slug"]
+    # At a million documents: no second count of the whole table, a total
+    # counted once per data version, no date drill-down (a scan of every date).
+    show_full_result_count = False
+    paginator = CachedCountPaginator
     autocomplete_fields = ["occasion", "sectors"]
     actions = ["add_sector", "set_occasion", "export_csv"]
     inlines = [
@@ -534,7 +539,19 @@ class DocumentAdmin(RecordAdmin):
             super()
             .get_queryset(request)
             .with_related()
-            .annotate(n_citations=Count("citations", distinct=True))
+            # Counted per row shown (a subquery), not by grouping every document.
+            .annotate(
+                n_citations=Coalesce(
+                    Subquery(
+                        Citation.objects.filter(document=OuterRef("pk"))
+                        .order_by()
+                        .values("document")
+                        .annotate(n=Count("*"))
+                        .values("n")
+                    ),
+                    0,
+                )
+            )
         )
 
     @admin.display(description=_("title"), ordering="title_ru")

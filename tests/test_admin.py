@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -270,8 +272,9 @@ def test_admin_dates_are_iso(analyst_client, seeded):
         reverse("admin:agreements_document_change", args=[doc.pk]),
         HTTP_ACCEPT_LANGUAGE="en",
     ).content.decode()
-    assert doc.created_at.strftime("%Y-%m-%d") in html
-    assert "Nov. " not in html and "November" not in html
+    shown = " ".join(re.findall(r'<div class="readonly">(.*?)</div>', html, re.S))
+    assert doc.created_at.strftime("%Y-%m-%d") in shown
+    assert "Nov. " not in shown and "November" not in shown  # the data may say so
 
 
 def test_citation_field_is_a_choice_of_the_subjects_facts(seeded):
@@ -282,7 +285,7 @@ def test_citation_field_is_a_choice_of_the_subjects_facts(seeded):
     doc = Document.objects.get(slug="astana-2023-tpp-memorandum")
     source = Source.objects.first()
     Citation(source=source, document=doc, field="signed_on").full_clean(
-        validate_unique=False
+        validate_unique=False, validate_constraints=False
     )
     for subject, field in [
         ({"document": doc}, "signed on"),
@@ -319,7 +322,7 @@ def test_the_data_migration_maps_typed_fields_onto_the_choices(seeded):
     from agreements.models import Citation, Source
 
     migration = importlib.import_module(
-        "agreements.migrations.0005_issue11_citation_field_choices"
+        "agreements.migrations.0006_citation_field_choices"
     )
     doc = Document.objects.get(slug="astana-2023-joint-statement")
     source = Source.objects.get(slug="astana-2023-s5")

@@ -34,6 +34,7 @@ from common import (
 )
 
 DATABASE, PORT, DATASETTE_PORT = "agreement_scale", 8767, 8768
+UNCACHED_PORT = 8769
 BASE = "http://127.0.0.1:{port}"
 EXPORT = "/api/v1/documents/export/?format=csv"
 DATASETTE_VENV = Path("/tmp/datasette-venv")  # kept apart from the project's deps
@@ -300,6 +301,16 @@ def main():
             env, PORT, workers=3, threads=1, worker_class="sync", timeout=TIMEOUT
         )
         processes.append(server)
+        # The same code with every cache of reads off: responses, counts, facets.
+        uncached = start_server(
+            {**env, "READ_CACHE_SECONDS": "0"},
+            UNCACHED_PORT,
+            workers=3,
+            threads=1,
+            worker_class="sync",
+            timeout=TIMEOUT,
+        )
+        processes.append(uncached)
         csv_path, db_path = WORK / "documents.csv", WORK / f"{DB}.db"
         print("Exporting CSV…")
         export_s, peak_mb, idle_mb = export_csv(server, csv_path)
@@ -316,18 +327,26 @@ def main():
 
         def measure(port, url):
             result = wrk(port, url, args.seconds, script)
-            waited = settle(lambda: [*workers(server.pid), datasette.pid, *backends()])
+            waited = settle(
+                lambda: [
+                    *workers(server.pid),
+                    *workers(uncached.pid),
+                    datasette.pid,
+                    *backends(),
+                ]
+            )
             if waited > 5:
                 print(f"  {waited:.0f} s until the servers were idle again")
             return result
 
-        ours, theirs, warm, counts = [], [], [], []
+        ours, theirs, warm, cold, counts = [], [], [], [], []
         load = " ".join(f"{x:.1f}" for x in os.getloadavg())
         for page, mine, other in urls:  # ours, Datasette, ours again (warm cache)
             print(f"wrk {page}…")
             ours.append((page, measure(PORT, mine)))
             theirs.append(measure(DATASETTE_PORT, other))
             warm.append((page, measure(PORT, mine)))
+            cold.append((page, measure(UNCACHED_PORT, mine)))
             counts.append((check(PORT, mine), check(DATASETTE_PORT, other)))
     finally:
         for process in reversed(processes):
@@ -371,6 +390,11 @@ First pass:
 Second pass, the project's URLs again with a warm cache (right after Datasette's):
 
 {table(warm, theirs)}
+
+Uncached: a second gunicorn (3 sync workers) with `READ_CACHE_SECONDS=0`, so no
+response, count or facet is ever served from the cache:
+
+{table(cold, theirs)}
 
 Data:
 

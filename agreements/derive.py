@@ -34,12 +34,14 @@ def search_vector():
     def names(*fields):
         rows = Participation.objects.filter(document=OuterRef("pk"))
         parts = [part for f in fields for part in (Coalesce(f, Value("")), Value(" "))]
-        text = StringAgg(Concat(*parts), delimiter=" ")
+        text = StringAgg(Concat(*parts), delimiter=" ", order_by=("position", "pk"))
         return Subquery(rows.values("document").annotate(t=text).values("t"))
 
     def texts(language):
         rows = DocumentText.objects.filter(document=OuterRef("pk"), language=language)
-        text = StringAgg(Left("extracted_text", VECTOR_TEXT_LIMIT), delimiter=" ")
+        text = StringAgg(
+            Left("extracted_text", VECTOR_TEXT_LIMIT), delimiter=" ", order_by="pk"
+        )
         return Subquery(rows.values("document").annotate(t=text).values("t"))
 
     attached = [  # attached texts weigh least

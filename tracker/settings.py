@@ -136,6 +136,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 READ_CACHE_SECONDS = env.int("READ_CACHE_SECONDS", default=3600)
 # A facet count of the HTML list that takes longer is left out (PostgreSQL).
 FACET_TIME_LIMIT_MS = env.int("FACET_TIME_LIMIT_MS", default=200)
+# PostgreSQL: a list the planner puts above this many rows shows its estimate as
+# the total ("about N"), not a count of every row; 0 counts always.
+COUNT_ESTIMATE_ABOVE = env.int("COUNT_ESTIMATE_ABOVE", default=20_000)
 # Near-misses of a search that matched nothing, looked for this long at most.
 NEAR_MISS_TIME_LIMIT_MS = env.int("NEAR_MISS_TIME_LIMIT_MS", default=200)
 # How long a CDN in front may serve a page without asking (0: always revalidate

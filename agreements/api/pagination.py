@@ -95,7 +95,10 @@ class DocumentPagination(PageNumberPagination):
 
     def get_paginated_response(self, data):
         if not self.keyset:
-            return super().get_paginated_response(data)
+            response = super().get_paginated_response(data)
+            if self.page.paginator.estimated:
+                response.data["count_estimated"] = True
+            return response
         url = self.request.build_absolute_uri()
         next_url = self.next_token and replace_query_param(
             url, "after", self.next_token
@@ -105,8 +108,13 @@ class DocumentPagination(PageNumberPagination):
     def get_paginated_response_schema(self, schema):
         schema = super().get_paginated_response_schema(schema)
         schema["properties"]["count"]["description"] = (
-            "Absent in keyset paging (`after`)."
+            "Absent in keyset paging (`after`). PostgreSQL's estimate when the "
+            "set is large (see `count_estimated`)."
         )
+        schema["properties"]["count_estimated"] = {
+            "type": "boolean",
+            "description": "Present (true) when `count` is the planner's estimate.",
+        }
         schema["required"] = ["results"]
         return schema
 

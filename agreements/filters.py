@@ -257,6 +257,9 @@ def facet_labels(declared, values):
     return {}
 
 
+FIELDS = {field.name: field for field in Document._meta.get_fields()}
+
+
 def document_facets(filterset, query):
     """[(title, param, [(label, count, url, selected)] or False or None)]: each
     facet is
@@ -281,8 +284,10 @@ def document_facets(filterset, query):
         declared = filterset.filters[name]
         path = "status_on_day" if day and name == "status" else declared.field_name
         by_year = declared.lookup_expr == "year"
-        head = Document._meta.get_field(path.split("__")[0])
-        many = head.many_to_many or head.one_to_many  # a document counted once
+        # Through to-many rows a document is counted once (DISTINCT); through
+        # its own columns, annotations and foreign keys, a plain COUNT(*).
+        head = FIELDS.get(path.split("__")[0])
+        many = bool(head and (head.many_to_many or head.one_to_many))
         rows = (
             base.exclude(**{f"{path}__isnull": True})
             .values(value=ExtractYear(path) if by_year else F(path))

@@ -1,6 +1,7 @@
 """Property-based runs: schemathesis against the API, hypothesis against the HTML list."""
 
 import json
+from pathlib import Path
 
 import pytest
 import schemathesis
@@ -10,6 +11,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schemathesis.config import SchemathesisConfig
 
 EXAMPLES = 25  # per API operation: bounded so the suite stays a few minutes
 
@@ -23,7 +25,10 @@ def _openapi():
         )
 
 
-schema = schemathesis.openapi.from_dict(_openapi())
+schema = schemathesis.openapi.from_dict(
+    _openapi(),
+    config=SchemathesisConfig.from_path(Path(__file__).parent / "schemathesis.toml"),
+)
 
 
 @pytest.fixture

@@ -258,3 +258,14 @@ def test_feed_query_count_does_not_grow(client):
     small = count_queries(client, "/en/documents/feed/")
     documents_with_relations(100)
     assert count_queries(client, "/en/documents/feed/") == small
+
+
+def test_the_status_facet_counts_the_status_as_of_the_day_asked(client, seeded):
+    today = client.get("/en/documents/").context
+    before = client.get("/en/documents/", {"as_of": "2000-01-01"}).context
+    status = {name: values for _t, name, values in before["facets"]}["status"]
+    # In 2000 nothing had been signed yet: every document's status was unknown.
+    assert [(str(label), n) for label, n, _url, _sel in status] == [
+        ("no events recorded", 12)
+    ]
+    assert {name for _t, name, _v in today["facets"]} >= {"status"}

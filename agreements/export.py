@@ -62,30 +62,10 @@ def csv_cell_value(cell):
     return cell
 
 
-# The document's own columns, read as plain values (no model instances).
-OWN = [
-    "id",
-    "slug",
-    "title_ru",
-    "title_en",
-    "title_status",
-    "kind",
-    "legal_level",
-    "status",
-    "signed_on",
-    "signed_precision",
-    "place_ru",
-    "place_en",
-    "occasion__slug",
-    "summary_ru",
-    "summary_en",
-    "term_years",
-    "valid_until",
-    "value_amount",
-    "value_currency",
-    "full_text_url",
-    "updated_at",
-]
+# Columns made of a document's rows, joined by LIST_SEPARATOR; the others are
+# its own values, read as plain values (no model instances).
+NESTED = ("sectors", "parties", "events", "texts")
+OWN = ["id", "occasion__slug", *(c for c in COLUMNS if c not in (*NESTED, "occasion"))]
 
 
 def _text(value):

@@ -3,7 +3,8 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -162,6 +163,20 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
                     name=f"document_{field}_newest",
                 )
                 for field in ("kind", "legal_level", "status", "occasion")
+            ),
+            # "Title" sorts by the title the reader sees: theirs, else the other
+            # (`StableOrderingFilter`); one index per language and direction.
+            *(
+                models.Index(
+                    shown.desc() if descending else shown.asc(),
+                    F("slug").asc(),
+                    name=f"document_shown_title_{lang}{'_desc' * descending}",
+                )
+                for lang, shown in [
+                    ("en", Coalesce(NullIf("title_en", Value("")), "title_ru")),
+                    ("ru", Coalesce(NullIf("title_ru", Value("")), "title_en")),
+                ]
+                for descending in (False, True)
             ),
         ]
         constraints = [

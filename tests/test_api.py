@@ -7,7 +7,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from agreements.models import Document, LifecycleEvent
+from agreements.models import Document, LifecycleEvent, Party
 
 from .conftest import count_queries
 from .factories import (
@@ -289,6 +289,23 @@ def test_invalid_payload_is_a_400_with_field_messages(api, analyst):
         or "value_currency" in response.json()["errors"]
     )
     assert not Document.objects.filter(slug="bad").exists()
+
+
+def test_a_text_longer_than_its_limit_is_refused_even_if_trimming_would_shorten_it(
+    api, analyst
+):
+    """The schema's maxLength applies to the text as sent: trailing whitespace
+    (here U+001D, which Python counts as whitespace) does not get it in."""
+    api.force_authenticate(analyst)
+    limit = Party._meta.get_field("name_en").max_length
+    response = api.post(
+        "/api/v1/parties/",
+        {"slug": "too-long", "kind": "ministry", "name_en": "Ministry" + "\x1d" * limit},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "name_en" in response.json()["errors"]
+    assert not Party.objects.filter(slug="too-long").exists()
 
 
 def test_list_queries_do_not_grow_with_page_size(api):

@@ -23,18 +23,21 @@ from ..provenance import document_facts
 class ModelValidationMixin:
     """Run the model's own validation (fields, clean(), check constraints) so a
     write the database would refuse is a 400 with a message, never an IntegrityError.
-    Text fields take JSON strings only (DRF would turn 0 into "0")."""
+    Text fields take JSON strings only (DRF would turn 0 into "0"), and their
+    length limit applies to the text as sent, before surrounding whitespace is
+    trimmed, as the schema's maxLength says."""
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
-            errors = {
-                name: ["Not a valid string."]
-                for name, field in self.fields.items()
-                if isinstance(field, serializers.CharField)
-                and not field.read_only
-                and data.get(name) is not None
-                and not isinstance(data[name], str)
-            }
+            errors = {}
+            for name, field in self.fields.items():
+                value = data.get(name)
+                if not isinstance(field, serializers.CharField) or field.read_only or value is None:
+                    continue
+                if not isinstance(value, str):
+                    errors[name] = ["Not a valid string."]
+                elif field.max_length is not None and len(value) > field.max_length:
+                    errors[name] = [f"Ensure this field has no more than {field.max_length} characters."]
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)

@@ -273,9 +273,10 @@ def document_facets(filterset, query):
     filtered = filterset.qs
     if filtered.query.is_empty():
         return []
-    base = Document.objects.all()
-    if filtered.query.where:  # only the rows, not the search's ordering and rank
-        base = base.filter(pk__in=filtered.values("pk"))
+    if filtered.query.annotations:  # a search: its rows, not its rank and order
+        base = Document.objects.filter(pk__in=filtered.values("pk"))
+    else:  # the filters' own conditions: no pass over the table to find the rows
+        base = filtered.order_by().select_related(None).prefetch_related(None)
     day = filterset.as_of_day()
     if day:
         base = base.with_status_on(day)
@@ -284,10 +285,11 @@ def document_facets(filterset, query):
         declared = filterset.filters[name]
         path = "status_on_day" if day and name == "status" else declared.field_name
         by_year = declared.lookup_expr == "year"
-        # Through to-many rows a document is counted once (DISTINCT); through
-        # its own columns, annotations and foreign keys, a plain COUNT(*).
+        # Through rows of its own (participations) a document is counted once
+        # (DISTINCT); through its columns, annotations, foreign keys and
+        # many-to-many pairs (each stored once), a plain COUNT(*).
         head = FIELDS.get(path.split("__")[0])
-        many = bool(head and (head.many_to_many or head.one_to_many))
+        many = bool(head and head.one_to_many)
         rows = (
             base.exclude(**{f"{path}__isnull": True})
             .values(value=ExtractYear(path) if by_year else F(path))

@@ -164,6 +164,18 @@ class DocumentQuerySet(RecordQuerySet):
             ),
         )
 
+    def for_list(self):
+        """A list's rows: `with_related()` without the long texts no list shows."""
+        return self.with_related().defer(
+            "search_text",
+            "search_vector",
+            "summary_ru",
+            "summary_en",
+            "occasion__search_text",
+            "occasion__summary_ru",
+            "occasion__summary_en",
+        )
+
     def with_details(self):
         """Everything a detail page or API record shows."""
         return self.with_related().prefetch_related(

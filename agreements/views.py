@@ -112,7 +112,7 @@ class HomeView(TemplateView):
                 "parties": Party.objects.count(),
                 "occasions": Occasion.objects.count(),
             },
-            latest=Document.objects.with_related().order_by("-updated_at", "slug")[:5],
+            latest=Document.objects.for_list().order_by("-updated_at", "slug")[:5],
             last_changed=Document.objects.last_changed(),
             occasions=Occasion.objects.annotate(n_documents=Count("documents"))[:5],
             charts=[
@@ -183,7 +183,7 @@ class DocumentListView(FilterView):
     that names the parameter (and shows no rows, or the first page)."""
 
     filterset_class = DocumentFilter
-    queryset = Document.objects.with_related()
+    queryset = Document.objects.for_list()
     paginate_by = PAGE_SIZE
     paginator_class = CachedCountPaginator
     template_name = "agreements/document_list.html"
@@ -385,7 +385,7 @@ class DocumentsOfMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page, error = paginate(self.request, self.documents().with_related())
+        page, error = paginate(self.request, self.documents().for_list())
         context.update(
             page_obj=page, documents=page.object_list, errors=[error] if error else []
         )

@@ -300,7 +300,11 @@ def test_a_text_longer_than_its_limit_is_refused_even_if_trimming_would_shorten_
     limit = Party._meta.get_field("name_en").max_length
     response = api.post(
         "/api/v1/parties/",
-        {"slug": "too-long", "kind": "ministry", "name_en": "Ministry" + "\x1d" * limit},
+        {
+            "slug": "too-long",
+            "kind": "ministry",
+            "name_en": "Ministry" + "\x1d" * limit,
+        },
         format="json",
     )
     assert response.status_code == 400

@@ -30,14 +30,21 @@ class ModelValidationMixin:
     def to_internal_value(self, data):
         if isinstance(data, dict):
             errors = {}
-            for name, field in self.fields.items():
-                value = data.get(name)
-                if not isinstance(field, serializers.CharField) or field.read_only or value is None:
-                    continue
+            texts = [
+                (name, field, data[name])
+                for name, field in self.fields.items()
+                if isinstance(field, serializers.CharField)
+                and not field.read_only
+                and data.get(name) is not None
+            ]
+            for name, field, value in texts:
+                limit = field.max_length
                 if not isinstance(value, str):
                     errors[name] = ["Not a valid string."]
-                elif field.max_length is not None and len(value) > field.max_length:
-                    errors[name] = [f"Ensure this field has no more than {field.max_length} characters."]
+                elif limit is not None and len(value) > limit:
+                    errors[name] = [
+                        f"Ensure this field has no more than {limit} characters."
+                    ]
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)

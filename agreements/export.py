@@ -7,7 +7,9 @@ import csv
 import itertools
 import json
 
+from django.db import connection
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 
 COLUMNS = [
     "slug",
@@ -161,15 +163,123 @@ def json_chunks(rows):
     yield "\n]\n"
 
 
+# On PostgreSQL the database writes each CSV line itself, byte for byte what
+# `csv_lines(document_rows(...))` writes (tests compare them), several times
+# faster: the SQL of each cell is that of `document_row`, `csv_cell` and the
+# csv module's minimal quoting, over `f`, the queryset's own values (`OWN`).
+NEUTRALISED = "CASE WHEN left({0}, 1) IN ({1}) THEN {2} || {0} ELSE {0} END"
+QUOTED = (  # quoted if it holds a quote, comma or line break (csv.QUOTE_MINIMAL)
+    "CASE WHEN strpos(t.{0}, '\"') + strpos(t.{0}, ',') + strpos(t.{0}, chr(10)) "
+    "+ strpos(t.{0}, chr(13)) = 0 THEN t.{0} "
+    "ELSE '\"' || replace(t.{0}, '\"', '\"\"') || '\"' END"
+)
+ISO_DATE = "to_char(f.{0}, 'YYYY-MM-DD')"
+ISO_TIME = (  # datetime.isoformat() in UTC: microseconds only when not zero
+    "to_char(f.{0} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE "
+    "WHEN to_char(f.{0}, 'US') = '000000' THEN '' "
+    "ELSE to_char(f.{0} AT TIME ZONE 'UTC', '.US') END || '+00:00'"
+)
+# A file's name as reverse() writes it in a URL: percent-encoded UTF-8 but for
+# the characters Django leaves as they are.
+URL_NAME = (
+    "(SELECT string_agg(CASE WHEN c ~ '^[A-Za-z0-9_.~!$&''()*+,;=:@/-]$' THEN c "
+    "ELSE regexp_replace(upper(encode(convert_to(c, 'UTF8'), 'hex')), '(..)', "
+    "E'\\x25\\\\1', 'g') END, '' ORDER BY i) FROM regexp_split_to_table("
+    "regexp_replace(t.file, '^.*/', ''), '') WITH ORDINALITY AS n(c, i))"
+)
+# Each nested column, aggregated for the exported documents (`f`) at once.
+NESTED_SQL = {
+    "sectors": "SELECT ds.document_id AS id, string_agg(s.slug, {sep} "
+    "ORDER BY s.name_en) AS v FROM f JOIN agreements_document_sectors ds "
+    "ON ds.document_id = f.id JOIN agreements_sector s ON s.id = ds.sector_id "
+    "GROUP BY 1",
+    "parties": "SELECT r.document_id AS id, string_agg(p.slug || ':' || r.role, "
+    "{sep} ORDER BY r.position, r.id) AS v FROM f JOIN agreements_participation r "
+    "ON r.document_id = f.id JOIN agreements_party p ON p.id = r.party_id GROUP BY 1",
+    "events": "SELECT e.document_id AS id, string_agg(concat_ws(':', e.kind, "
+    "to_char(e.occurred_on, 'YYYY-MM-DD'), p.slug), {sep} "
+    "ORDER BY e.occurred_on, e.id) AS v FROM f JOIN agreements_lifecycleevent e "
+    "ON e.document_id = f.id LEFT JOIN agreements_party p ON p.id = e.party_id "
+    "GROUP BY 1",
+    "texts": "SELECT t.document_id AS id, string_agg({files} || t.sha256 || '/' || "
+    + URL_NAME
+    + ", {sep} ORDER BY t.id) AS v FROM f JOIN agreements_documenttext t "
+    "ON t.document_id = f.id GROUP BY 1",
+}
+
+
+def _literal(text):
+    return "'" + text.replace("'", "''") + "'"
+
+
+def csv_line_sql(queryset):
+    """(SQL, params) of the queryset's CSV lines, one text column, in order."""
+    from .models import Document
+
+    own, params = queryset.values(*OWN).query.sql_with_params()
+    fields = {f.name: f.get_internal_type() for f in Document._meta.concrete_fields}
+    constants = {
+        "sep": _literal(LIST_SEPARATOR),
+        "files": _literal(reverse("file", args=["0" * 64, "x"])[: -(64 + 2)]),
+    }
+    starts = ", ".join(_literal(c) for c in (*FORMULA_STARTS, NEUTRALISER))
+    cells, nested = [], []
+    for column in COLUMNS:
+        if column in NESTED:
+            nested.append(f"{column} AS ({NESTED_SQL[column].format(**constants)})")
+            sql = f"{column}.v"
+        elif column == "occasion":
+            sql = "f.occasion__slug"
+        elif fields[column] == "DateField":
+            sql = ISO_DATE.format(column)
+        elif fields[column] == "DateTimeField":
+            sql = ISO_TIME.format(column)
+        else:
+            sql = f"f.{column}::text"
+        cell = NEUTRALISED.format(sql, starts, _literal(NEUTRALISER))
+        cells.append(f"coalesce({cell}, '') AS {column}")
+    names = ", ".join(connection.ops.quote_name(name) for name in OWN)
+    joins = " ".join(f"LEFT JOIN {c} ON {c}.id = f.id" for c in NESTED)
+    line = " || ',' || ".join(QUOTED.format(column) for column in COLUMNS)
+    # `n` keeps the queryset's order (row_number() numbers rows as they come);
+    # OFFSET 0 keeps each cell computed once, not once per mention in `line`.
+    # No % sign in what is added here: only `own` has parameters.
+    sql = (
+        f"WITH f AS MATERIALIZED (SELECT f.*, row_number() OVER () AS n "
+        f"FROM ({own}) AS f({names})), {', '.join(nested)} "
+        f"SELECT {line} FROM (SELECT {', '.join(cells)} FROM f {joins} "
+        f"ORDER BY f.n OFFSET 0) AS t"
+    )
+    return sql, params
+
+
+def sql_csv_lines(queryset):
+    """`csv_lines(document_rows(queryset))`, each line written by PostgreSQL,
+    read through a server-side cursor a block at a time."""
+    sql, params = csv_line_sql(queryset)
+    yield "\ufeff" + ",".join(COLUMNS) + "\r\n"
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        lines = cursor.fetchmany(CHUNK)
+        while len(lines) == CHUNK:
+            yield "".join(line + "\r\n" for (line,) in lines)
+            lines = cursor.fetchmany(CHUNK)
+    # The last block once the cursor is closed: a short export holds no cursor
+    # open while it waits for its reader.
+    yield "".join(line + "\r\n" for (line,) in lines)
+
+
 def export_response(queryset, fmt, filename="documents"):
     # The first rows are read before the response starts: a database outage is
     # then a 503 with Retry-After (middleware), not a 200 cut after the header.
-    rows = document_rows(queryset)
-    rows = itertools.chain(list(itertools.islice(rows, 1)), rows)
-    if fmt == "csv":
-        body, content_type = csv_lines(rows), "text/csv; charset=utf-8"
+    if fmt == "csv" and connection.vendor == "postgresql":
+        body = sql_csv_lines(queryset)
+        body = itertools.chain(list(itertools.islice(body, 2)), body)  # a block read
     else:
-        body, content_type = json_chunks(rows), "application/json"
+        rows = document_rows(queryset)
+        rows = itertools.chain(list(itertools.islice(rows, 1)), rows)
+        body = csv_lines(rows) if fmt == "csv" else json_chunks(rows)
+    content_type = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
     response = StreamingHttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

@@ -312,6 +312,16 @@ def test_a_text_longer_than_its_limit_is_refused_even_if_trimming_would_shorten_
     assert not Party.objects.filter(slug="too-long").exists()
 
 
+def test_an_empty_link_is_refused_not_read_as_none(api, analyst, seeded):
+    api.force_authenticate(analyst)
+    body = {"slug": "no-parent", "kind": "ministry", "name_en": "A", "parent": ""}
+    response = api.post("/api/v1/parties/", body, format="json")
+    assert response.status_code == 400
+    assert "parent" in response.json()["errors"]
+    body["parent"] = None
+    assert api.post("/api/v1/parties/", body, format="json").status_code == 201
+
+
 def test_list_queries_do_not_grow_with_page_size(api):
     documents_with_relations(5)
     small = count_queries(api, f"{API}?page_size=5")

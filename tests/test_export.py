@@ -2,6 +2,7 @@
 cleanly (503 before the first byte) when the database is down."""
 
 import csv
+import datetime
 import io
 import json
 
@@ -99,3 +100,38 @@ def test_the_atom_feed_carries_summaries_as_plain_text(client):
     body = client.get("/en/documents/feed/").content.decode()
     assert 'type="html"' not in body
     assert '<summary type="text">&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;' in body
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL writes the CSV itself"
+)
+def test_postgresql_writes_the_same_csv_as_python(seeded):
+    """The lines PostgreSQL writes are byte for byte the row-by-row export's, for
+    the fixtures and for texts that need quoting, neutralising or URL-encoding."""
+    from django.core.files.base import ContentFile
+
+    from agreements.export import csv_lines, document_rows, sql_csv_lines
+    from agreements.models import DocumentText
+
+    tricky = DocumentFactory(
+        slug="tricky",
+        title_en='He said "yes", then\nno',
+        summary_ru="=SUM(A1); 'quoted",
+        place_en="-minus",
+        value_amount="1500000.50",
+        value_currency="USD",
+    )
+    Document.objects.filter(pk=tricky.pk).update(
+        updated_at=datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
+    )
+    DocumentText.objects.create(
+        document=tricky,
+        kind="original",
+        language="ru",
+        file=ContentFile("текст".encode(), name="Соглашение №1 (проект).txt"),
+    )
+
+    queryset = Document.objects.order_by("-signed_on", "slug")
+    python = "".join(csv_lines(document_rows(queryset)))
+    assert python.count("\r\n") > Document.objects.count()
+    assert "".join(sql_csv_lines(queryset)) == python

@@ -25,7 +25,8 @@ class ModelValidationMixin:
     write the database would refuse is a 400 with a message, never an IntegrityError.
     Text fields take JSON strings only (DRF would turn 0 into "0"), and their
     length limit applies to the text as sent, before surrounding whitespace is
-    trimmed, as the schema's maxLength says."""
+    trimmed, as the schema's maxLength says. A link to a record is a slug or
+    null, never "" (which DRF would read as null)."""
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -45,6 +46,13 @@ class ModelValidationMixin:
                     errors[name] = [
                         f"Ensure this field has no more than {limit} characters."
                     ]
+            errors.update(
+                (name, ["Give a slug, or null for none."])
+                for name, field in self.fields.items()
+                if isinstance(field, serializers.RelatedField)
+                and not field.read_only
+                and data.get(name) == ""
+            )
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)

@@ -396,3 +396,24 @@ def test_list_status_is_the_status_as_of_the_day_asked(api, seeded):
     assert len(shown) == 7
     assert shown == {d.slug: d.status_on(day) for d in documents}
     assert shown != {d.slug: d.status for d in documents}
+
+
+def test_serializer_fields_are_built_once_per_class_and_never_shared():
+    """Each instance gets its own copy of the fields built once per class, the
+    same fields DRF would build for it."""
+    from rest_framework.serializers import ModelSerializer
+
+    from agreements.api import serializers
+
+    classes = [
+        c
+        for c in vars(serializers).values()
+        if isinstance(c, type) and issubclass(c, serializers.ModelSerializer)
+    ]
+    assert serializers.DocumentSerializer in classes
+    for cls in classes:
+        first, second = cls(), cls()
+        assert first.fields.keys() == ModelSerializer.get_fields(cls()).keys()
+        for name, field in first.fields.items():
+            assert field is not second.fields[name]
+            assert field.parent is first

@@ -20,6 +20,19 @@ from ..models import (
 from ..provenance import document_facts
 
 
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF works out a model serializer's fields (model introspection, field
+    arguments, validators) for every instance, nested ones included; here once
+    per class, then copied as DRF copies declared fields."""
+
+    def get_fields(self):
+        built = type(self).__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            type(self)._built_fields = built
+        return copy.deepcopy(built)
+
+
 class ModelValidationMixin:
     """Run the model's own validation (fields, clean(), check constraints) so a
     write the database would refuse is a 400 with a message, never an IntegrityError.
@@ -78,7 +91,7 @@ class HtmlUrlMixin(serializers.Serializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class SectorSerializer(ModelValidationMixin, HtmlUrlMixin, serializers.ModelSerializer):
+class SectorSerializer(ModelValidationMixin, HtmlUrlMixin, ModelSerializer):
     class Meta:
         model = Sector
         fields = [
@@ -92,13 +105,13 @@ class SectorSerializer(ModelValidationMixin, HtmlUrlMixin, serializers.ModelSeri
         ]
 
 
-class PartyRefSerializer(serializers.ModelSerializer):
+class PartyRefSerializer(ModelSerializer):
     class Meta:
         model = Party
         fields = ["slug", "name_ru", "name_en", "kind", "country"]
 
 
-class PartySerializer(ModelValidationMixin, HtmlUrlMixin, serializers.ModelSerializer):
+class PartySerializer(ModelValidationMixin, HtmlUrlMixin, ModelSerializer):
     parent = serializers.SlugRelatedField(
         slug_field="slug", queryset=Party.objects.all(), allow_null=True, required=False
     )
@@ -119,15 +132,13 @@ class PartySerializer(ModelValidationMixin, HtmlUrlMixin, serializers.ModelSeria
         ]
 
 
-class OccasionRefSerializer(serializers.ModelSerializer):
+class OccasionRefSerializer(ModelSerializer):
     class Meta:
         model = Occasion
         fields = ["slug", "name_ru", "name_en", "kind", "started_on"]
 
 
-class OccasionSerializer(
-    ModelValidationMixin, HtmlUrlMixin, serializers.ModelSerializer
-):
+class OccasionSerializer(ModelValidationMixin, HtmlUrlMixin, ModelSerializer):
     class Meta:
         model = Occasion
         fields = [
@@ -148,7 +159,7 @@ class OccasionSerializer(
         ]
 
 
-class StoredFileSerializer(serializers.ModelSerializer):
+class StoredFileSerializer(ModelSerializer):
     download_url = serializers.SerializerMethodField(
         help_text="Served with its sniffed content type, sandboxed."
     )
@@ -191,7 +202,7 @@ class ArchivedCopySerializer(StoredFileSerializer):
         ]
 
 
-class SourceSerializer(ModelValidationMixin, serializers.ModelSerializer):
+class SourceSerializer(ModelValidationMixin, ModelSerializer):
     page = serializers.SerializerMethodField(
         help_text="The source's public HTML page (`url` is the source's own address)."
     )
@@ -222,7 +233,7 @@ class SourceSerializer(ModelValidationMixin, serializers.ModelSerializer):
         return HtmlUrlMixin.get_url(self, obj)
 
 
-class SupportedFactSerializer(serializers.ModelSerializer):
+class SupportedFactSerializer(ModelSerializer):
     """One fact a source supports: the record, the field and what it says."""
 
     document = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -261,7 +272,7 @@ class SourceDetailSerializer(SourceSerializer):
         return sorted({c.document.slug for c in obj.citations.all() if c.document})
 
 
-class ParticipationSerializer(serializers.ModelSerializer):
+class ParticipationSerializer(ModelSerializer):
     party = PartyRefSerializer()
 
     class Meta:
@@ -269,7 +280,7 @@ class ParticipationSerializer(serializers.ModelSerializer):
         fields = ["party", "role", "signatory_ru", "signatory_en"]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ModelSerializer):
     party = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True
     )
@@ -279,7 +290,7 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ["kind", "occurred_on", "party", "note"]
 
 
-class CitationSerializer(serializers.ModelSerializer):
+class CitationSerializer(ModelSerializer):
     source = SourceSerializer(allow_null=True, help_text="null for an editorial one.")
 
     class Meta:
@@ -329,9 +340,7 @@ class TextSnippetMixin(serializers.Serializer):
         return snippet and snippet.replace("\x02", "").replace("\x03", "")
 
 
-class DocumentListSerializer(
-    TextSnippetMixin, HtmlUrlMixin, serializers.ModelSerializer
-):
+class DocumentListSerializer(TextSnippetMixin, HtmlUrlMixin, ModelSerializer):
     """What a list row shows; the whole record is on the detail endpoint (or in
     the list with `?expand=details`)."""
 
@@ -402,7 +411,7 @@ class DocumentListSerializer(
 
 
 class DocumentSerializer(
-    TextSnippetMixin, ModelValidationMixin, HtmlUrlMixin, serializers.ModelSerializer
+    TextSnippetMixin, ModelValidationMixin, HtmlUrlMixin, ModelSerializer
 ):
     status = serializers.ChoiceField(
         source="shown_status",
@@ -498,7 +507,7 @@ class DocumentSerializer(
         ]
 
 
-class DeletedDocumentSerializer(serializers.ModelSerializer):
+class DeletedDocumentSerializer(ModelSerializer):
     class Meta:
         model = DeletedDocument
         fields = ["slug", "deleted_at"]

@@ -6,7 +6,7 @@ import logging
 import pytest
 from django.core.cache import cache
 from django.test import Client, RequestFactory
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import SimpleRateThrottle
 
 from agreements.identity import client_ip
 from agreements.logging import JsonFormatter, RequestIdFilter
@@ -39,7 +39,7 @@ def test_client_ip_trusts_only_the_configured_proxies(
 def throttled(monkeypatch):
     cache.clear()
     monkeypatch.setattr(
-        AnonRateThrottle, "THROTTLE_RATES", {"anon": "10/min", "export": "3/min"}
+        SimpleRateThrottle, "THROTTLE_RATES", {"anon": "10/day", "export": "3/day"}
     )
     yield
     cache.clear()

@@ -4,11 +4,12 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from django.test import Client
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import SimpleRateThrottle
 
 from agreements.logging import JsonFormatter, RequestIdFilter
 
@@ -179,11 +180,26 @@ def test_anonymous_api_reads_are_throttled_in_the_shared_cache(
     from django.core.cache import cache
 
     cache.clear()
-    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/min"})
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/day"})
     codes = [client.get("/api/v1/sectors/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     refused = client.get("/api/v1/sectors/")
     assert refused.json()["detail"] and int(refused["Retry-After"]) > 0
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_the_throttle_keeps_one_counter_per_client_and_window(client, monkeypatch):
+    """Not DRF's list of every request's time, read and written back whole by
+    each request (and overwritten by another server's) at any rate."""
+    from django.core.cache import cache
+
+    cache.clear()
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "1000/day"})
+    for _ in range(30):
+        assert client.get("/api/v1/sectors/").status_code == 200
+    window = int(time.time() // 86400)
+    assert cache.get(f"throttle_anon_127.0.0.1:{window}") == 30
     cache.clear()
 
 

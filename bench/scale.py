@@ -112,7 +112,9 @@ def export_csv(server, path):
     in MB after it and before it."""
     before = worker_memory(server.pid, "VmHWM")
     started = time.perf_counter()
-    with requests.get(BASE.format(port=PORT) + EXPORT, stream=True, timeout=60) as r:
+    # The PostgreSQL export runs its whole query before its first line: about a
+    # minute at a million rows.
+    with requests.get(BASE.format(port=PORT) + EXPORT, stream=True, timeout=600) as r:
         r.raise_for_status()
         with open(path, "wb") as out:
             for chunk in r.iter_content(1 << 16):

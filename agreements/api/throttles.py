@@ -39,11 +39,12 @@ class CountingThrottle(throttling.SimpleRateThrottle):
         self.ends_in = (window + 1) * self.duration - now
         key = f"{key}:{window}"
         try:
-            if self.cache.add(key, 1, self.duration + 1):
-                return self.num_requests >= 1
-            return self.cache.incr(key) <= self.num_requests
-        except ValueError:  # the window's counter expired between add and incr
-            return True
+            try:
+                count = self.cache.incr(key)
+            except ValueError:  # the client's first request in this window
+                added = self.cache.add(key, 1, self.duration + 1)
+                count = 1 if added else self.cache.incr(key)  # unless a server's was
+            return count <= self.num_requests
         except Exception as exc:  # noqa: BLE001 - any cache failure: fail open
             logger.warning(
                 "Throttle cache unavailable (%s); request let through.",

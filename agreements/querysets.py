@@ -193,25 +193,32 @@ class DocumentQuerySet(RecordQuerySet):
         )
 
     def with_details(self):
-        """Everything a detail page or API record shows."""
-        return self.with_related().prefetch_related(
-            Prefetch("events", queryset=self._rows("events").select_related("party")),
-            Prefetch(
-                "citations",
-                queryset=self._rows("citations")
-                .select_related("source")
-                .prefetch_related("source__archived_copies"),
-            ),
-            "research_questions",
-            Prefetch("texts", queryset=self._rows("texts").defer("extracted_text")),
-            Prefetch(
-                "relations_out",
-                queryset=self._rows("relations_out").select_related("to_document"),
-            ),
-            Prefetch(
-                "relations_in",
-                queryset=self._rows("relations_in").select_related("from_document"),
-            ),
+        """Everything a detail page or API record shows (not the search columns,
+        derived from it and as long as all its texts)."""
+        return (
+            self.with_related()
+            .defer("search_text", "search_vector")
+            .prefetch_related(
+                Prefetch(
+                    "events", queryset=self._rows("events").select_related("party")
+                ),
+                Prefetch(
+                    "citations",
+                    queryset=self._rows("citations")
+                    .select_related("source")
+                    .prefetch_related("source__archived_copies"),
+                ),
+                "research_questions",
+                Prefetch("texts", queryset=self._rows("texts").defer("extracted_text")),
+                Prefetch(
+                    "relations_out",
+                    queryset=self._rows("relations_out").select_related("to_document"),
+                ),
+                Prefetch(
+                    "relations_in",
+                    queryset=self._rows("relations_in").select_related("from_document"),
+                ),
+            )
         )
 
     def of_parties(self, parties):

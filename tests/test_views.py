@@ -153,6 +153,14 @@ def test_pagination_links_keep_the_filters(client):
     assert "?sector=energy&amp;page=2" in page
 
 
+def test_the_total_is_written_with_the_languages_thousands_separator(client):
+    Document.objects.bulk_create(
+        Document(slug=f"bulk-{n}", kind=Document.Kind.AGREEMENT) for n in range(1234)
+    )
+    assert "1,234 documents" in html(client.get("/en/documents/"))
+    assert "1\xa0234 документа" in html(client.get("/ru/documents/"))
+
+
 @pytest.mark.parametrize(
     "url",
     [

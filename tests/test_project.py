@@ -22,3 +22,13 @@ def test_ruff_finds_nothing():
     assert result.returncode == 0, result.stdout
     result = run(str(ruff), "format", "--check", ".")
     assert result.returncode == 0, result.stdout
+
+
+def test_no_template_line_is_longer_than_160_characters():
+    long = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if len(line) > 160
+    ]
+    assert not long, long

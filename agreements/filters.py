@@ -280,6 +280,7 @@ def document_facets(filterset, query):
     day = filterset.as_of_day()
     if day:
         base = base.with_status_on(day)
+    everything = not base.query.where
     result = []
     for name in FACETS:
         declared = filterset.filters[name]
@@ -290,10 +291,27 @@ def document_facets(filterset, query):
         # many-to-many pairs (each stored once), a plain COUNT(*).
         head = FIELDS.get(path.split("__")[0])
         many = bool(head and head.one_to_many)
+        n = Count("pk", distinct=True) if many else Count("*")
+        source = base
+        if everything and head and (many or head.many_to_many):
+            # Of every document: count the related rows themselves, without a
+            # pass over the documents to join them to.
+            rest = path.split("__", 1)[1]
+            if many:
+                source, n = (
+                    head.related_model.objects,
+                    Count(head.field.name, distinct=True),
+                )
+            else:
+                source, rest = (
+                    head.remote_field.through.objects,
+                    f"{head.m2m_reverse_field_name()}__{rest}",
+                )
+            path = rest
         rows = (
-            base.exclude(**{f"{path}__isnull": True})
+            source.exclude(**{f"{path}__isnull": True})
             .values(value=ExtractYear(path) if by_year else F(path))
-            .annotate(n=Count("pk", distinct=True) if many else Count("*"))
+            .annotate(n=n)
             .order_by("-value" if by_year else "-n", "value")
         )
         left = (deadline - time.monotonic()) * 1000

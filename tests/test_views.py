@@ -4,7 +4,7 @@ import io
 import pytest
 
 from agreements.filters import FACETS
-from agreements.models import Document
+from agreements.models import Document, Participation
 
 from .conftest import ASTANA, count_queries
 from .factories import DocumentFactory, SectorFactory, documents_with_relations
@@ -36,6 +36,25 @@ def test_sector_facet_narrows_results_and_counts_match(client, seeded):
     narrowed = client.get("/en/documents/" + url)
     assert narrowed.context["page_obj"].paginator.count == count == 5
     assert f'data-count="{count}"' in html(narrowed)
+
+
+def test_facets_of_every_document_count_as_those_of_a_filtered_set(client, seeded):
+    """Unfiltered, the sector, party and country facets count the related rows
+    themselves; the same counts must come out of a filter that keeps them all
+    (a party twice in a document, in two roles, is one document)."""
+    doc = Document.objects.get(slug="astana-2023-tpp-memorandum")
+    first = doc.participations.first()
+    role = next(r for r in Participation.Role if r != first.role)
+    doc.participations.create(party=first.party, role=role, position=9)
+
+    def counts(query):
+        facets = client.get("/en/documents/", query).context["facets"]
+        return {p: [(str(v[0]), v[1]) for v in values] for _t, p, values in facets}
+
+    kinds = [kind for kind, _label in Document.Kind.choices]
+    everything, filtered = counts({}), counts({"kind": kinds})
+    for name in ("sector", "party", "country"):
+        assert everything[name] == filtered[name] and everything[name]
 
 
 def test_facets_out_of_time_are_left_out_and_the_rows_still_shown(

@@ -89,6 +89,12 @@ class Bilingual(models.Model):
         return Localized(text, other if text else wanted, bool(text))
 
 
+def localized_property(field):
+    """A read-only attribute for a `<field>_ru` / `<field>_en` pair:
+    `title = localized_property("title")` gives `self.localized("title")`."""
+    return property(lambda self: self.localized(field))
+
+
 class Timestamped(models.Model):
     # Defaults rather than auto_now: fixtures load with raw saves, which skip auto_now.
     created_at = models.DateTimeField(

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from agreements.logging import JsonFormatter, RequestIdFilter
 from agreements.roles import ANALYSTS
@@ -80,6 +81,13 @@ def second_analyst_client(db, django_user_model):
     other = Client()
     other.force_login(user, backend=MODEL_BACKEND)
     return other
+
+
+def api_as(user):
+    """An API client signed in as `user` (no token needed)."""
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
 
 
 def count_queries(client, url):

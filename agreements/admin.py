@@ -635,10 +635,8 @@ class PartyAdmin(RecordAdmin):
         return queryset.order_by(rank, Length("search_text"), "slug"), distinct
 
 
-@admin.register(Sector)
-class SectorAdmin(RecordAdmin):
-    list_display = ["__str__", "name_ru", "slug", "document_count"]
-    fields = ["slug", "name_ru", "name_en"]
+class DocumentCountMixin:
+    """A sortable "documents" column: how many documents use the record."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_documents=Count("documents"))
@@ -648,8 +646,14 @@ class SectorAdmin(RecordAdmin):
         return obj.n_documents
 
 
+@admin.register(Sector)
+class SectorAdmin(DocumentCountMixin, RecordAdmin):
+    list_display = ["__str__", "name_ru", "slug", "document_count"]
+    fields = ["slug", "name_ru", "name_en"]
+
+
 @admin.register(Occasion)
-class OccasionAdmin(RecordAdmin):
+class OccasionAdmin(DocumentCountMixin, RecordAdmin):
     list_display = ["__str__", "kind", "started_on", "place_en", "document_count"]
     list_filter = ["kind"]
     date_hierarchy = "started_on"
@@ -661,13 +665,6 @@ class OccasionAdmin(RecordAdmin):
     inlines = [
         type("OccasionCitationInline", (CitationInline,), {"fk_name": "occasion"})
     ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_documents=Count("documents"))
-
-    @admin.display(description=_("documents"), ordering="n_documents")
-    def document_count(self, obj):
-        return obj.n_documents
 
 
 @admin.register(Source)

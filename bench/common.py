@@ -42,6 +42,7 @@ def manage(env, *args, quiet=True):
 def prepare_database(env, database, documents, seed=1):
     """Drop and rebuild `database` with the fixtures and `documents` sample
     documents; returns the seconds `generate_sample_data` took."""
+    print(f"Preparing {database} with {documents} sample documents…")
     subprocess.run(
         ["dropdb", "-h", "127.0.0.1", "-U", "root", "--if-exists", database], check=True
     )

@@ -30,7 +30,6 @@ def main():
     parser.add_argument("--requests", type=int, default=50)
     args = parser.parse_args()
     env = bench_env(DATABASE, PORT)
-    print(f"Preparing {DATABASE} with {args.documents} sample documents…")
     prepare_database(env, DATABASE, args.documents)
     server = start_server(env, PORT, workers=1, threads=1)
     session = requests.Session()

@@ -293,7 +293,6 @@ def main():
         manage(env, "migrate", "--noinput")  # the code may have moved on
         manage(env, "collectstatic", "--noinput")
     else:
-        print(f"Preparing {DATABASE} with {n} sample documents…")
         generation = prepare_database(env, DATABASE, n)
     subprocess.run(["redis-cli", "-n", "3", "flushdb"], check=True, capture_output=True)
 

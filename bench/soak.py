@@ -143,7 +143,6 @@ def main():
     args = parser.parse_args()
 
     env = bench_env(DATABASE, PORT)
-    print(f"Preparing {DATABASE} with {args.documents} sample documents…")
     prepare_database(env, DATABASE, args.documents)
     token = analyst_token(env)
     server = start_server(env, PORT)

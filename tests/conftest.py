@@ -1,10 +1,16 @@
+import contextlib
+import json
+import logging
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
+from agreements.logging import JsonFormatter, RequestIdFilter
 from agreements.roles import ANALYSTS
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -77,8 +83,35 @@ def second_analyst_client(db, django_user_model):
     return other
 
 
+def api_as(user):
+    """An API client signed in as `user` (no token needed)."""
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
 def count_queries(client, url):
     """How many SQL queries one successful GET of `url` takes."""
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
+
+
+@contextlib.contextmanager
+def json_log_lines(logger):
+    """The lines `logger` writes while inside, as our production JSON formatter
+    writes them, parsed."""
+    lines = []
+
+    class ListHandler(logging.Handler):
+        def emit(self, record):
+            lines.append(json.loads(self.format(record)))
+
+    handler = ListHandler()
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    logger.addHandler(handler)
+    try:
+        yield lines
+    finally:
+        logger.removeHandler(handler)

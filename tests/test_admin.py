@@ -141,6 +141,12 @@ def test_analyst_edits_a_document_and_history_records_who(
     assert doc.version == 2
 
 
+def admin_page(client, view, doc):
+    """The document's admin `view` page ("change", "history"), in English."""
+    url = reverse(f"admin:agreements_document_{view}", args=[doc.pk])
+    return client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
 def test_analyst_sees_changed_fields_and_reverts_a_change(analyst_client, seeded):
     doc = Document.objects.get(slug="astana-2023-tpp-memorandum")
     url = reverse("admin:agreements_document_change", args=[doc.pk])
@@ -148,10 +154,7 @@ def test_analyst_sees_changed_fields_and_reverts_a_change(analyst_client, seeded
     data = change_form_data(analyst_client, url)
     data["title_en"] = "A wrong title"
     assert analyst_client.post(url, data).status_code == 302
-    history = analyst_client.get(
-        reverse("admin:agreements_document_history", args=[doc.pk]),
-        HTTP_ACCEPT_LANGUAGE="en",
-    ).content.decode()
+    history = admin_page(analyst_client, "history", doc)
     assert "analyst" in history and "title (english)" in history.lower()
 
     before = doc.history.order_by("history_date")[0]  # as loaded from the fixture
@@ -268,10 +271,7 @@ def test_a_malformed_partial_date_is_refused_with_the_expected_forms(
 
 def test_admin_dates_are_iso(analyst_client, seeded):
     doc = Document.objects.get(slug="astana-2023-tpp-memorandum")
-    html = analyst_client.get(
-        reverse("admin:agreements_document_change", args=[doc.pk]),
-        HTTP_ACCEPT_LANGUAGE="en",
-    ).content.decode()
+    html = admin_page(analyst_client, "change", doc)
     shown = " ".join(re.findall(r'<div class="readonly">(.*?)</div>', html, re.S))
     assert doc.created_at.strftime("%Y-%m-%d") in shown
     assert "Nov. " not in shown and "November" not in shown  # the data may say so
@@ -306,10 +306,7 @@ def test_every_fixture_citation_field_is_a_valid_choice(seeded):
 
 def test_inline_citation_offers_only_the_documents_facts(analyst_client, seeded):
     doc = Document.objects.get(slug="astana-2023-tpp-memorandum")
-    html = analyst_client.get(
-        reverse("admin:agreements_document_change", args=[doc.pk]),
-        HTTP_ACCEPT_LANGUAGE="en",
-    ).content.decode()
+    html = admin_page(analyst_client, "change", doc)
     assert '<option value="signed_on"' in html and "parties and signatories" in html
     assert '<option value="documents_count"' not in html
 
@@ -357,10 +354,7 @@ def test_history_shows_inline_changes_with_who_and_the_reason(analyst_client, se
     )
     data["change_reason"] = "second source found"
     assert analyst_client.post(url, data).status_code == 302
-    html = analyst_client.get(
-        reverse("admin:agreements_document_history", args=[doc.pk]),
-        HTTP_ACCEPT_LANGUAGE="en",
-    ).content.decode()
+    html = admin_page(analyst_client, "history", doc)
     rows = html[html.index('id="row-changes"') :]
     assert "Participation: Government of the Republic of Kazakhstan" in rows
     assert "second source found" in rows and "analyst" in rows

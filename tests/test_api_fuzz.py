@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 import schemathesis
@@ -14,6 +15,15 @@ from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
 
 EXAMPLES = 25  # per API operation: bounded so the suite stays a few minutes
+api_settings = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
 
 
 def _openapi():
@@ -50,15 +60,7 @@ def analyst_token(transactional_db, django_user_model):
 
 
 @schema.parametrize()
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.filter_too_much,
-    ],
-)
+@api_settings
 def test_api_conforms_to_its_schema_and_never_fails(case, seeded_live_server):
     # Every check but one: a slug that matches the schema's pattern yet names no
     # record (`sector=xyz`) is refused with a 400 on purpose, to catch typos.
@@ -69,15 +71,7 @@ def test_api_conforms_to_its_schema_and_never_fails(case, seeded_live_server):
 
 
 @schema.include(method=["POST", "PUT", "PATCH", "DELETE"]).parametrize()
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.filter_too_much,
-    ],
-)
+@api_settings
 @pytest.mark.parametrize("if_match", [None, "*"])
 def test_api_writes_by_an_analyst_conform_and_never_fail(
     case, seeded_live_server, analyst_token, if_match
@@ -144,30 +138,28 @@ values = st.one_of(
 )
 
 
-@pytest.mark.django_db
-@given(query=st.lists(st.tuples(st.sampled_from(PARAMS), values), max_size=6))
-@settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
-def test_html_list_answers_any_query_string_without_a_server_error(client, query):
-    from urllib.parse import urlencode
+def any_query_string(test):
+    """Runs `test(client, query)` on 150 lists of up to six (parameter, value)
+    pairs for the document list."""
+    test = settings(
+        max_examples=150,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )(test)
+    test = given(
+        query=st.lists(st.tuples(st.sampled_from(PARAMS), values), max_size=6)
+    )(test)
+    return pytest.mark.django_db(test)
 
+
+@any_query_string
+def test_html_list_answers_any_query_string_without_a_server_error(client, query):
     response = client.get("/en/documents/?" + urlencode(query))
     assert response.status_code in (200, 400, 414)
 
 
-@pytest.mark.django_db
-@given(query=st.lists(st.tuples(st.sampled_from(PARAMS), values), max_size=6))
-@settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+@any_query_string
 def test_api_list_answers_any_query_string_with_json(client, query):
-    from urllib.parse import urlencode
-
     response = client.get("/api/v1/documents/?" + urlencode(query))
     assert response.status_code in (200, 400, 404, 414), response.content
     body = response.json()

@@ -2,10 +2,10 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from agreements.models import Document, StaleVersion
 
+from .conftest import api_as
 from .test_admin import change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -56,9 +56,7 @@ def test_second_admin_save_is_refused_with_a_merge_message(
 
 @pytest.fixture
 def api(analyst):
-    client = APIClient()
-    client.force_authenticate(analyst)
-    return client
+    return api_as(analyst)
 
 
 def test_api_update_needs_if_match_and_refuses_a_stale_etag(api, seeded):

@@ -19,6 +19,7 @@ from django.urls import reverse
 from agreements.lifecycle import EventKind, Status
 from agreements.models import Document, Participation
 
+from .conftest import api_as
 from .factories import DocumentFactory, PartyFactory
 from .test_admin import change_form_data
 
@@ -110,11 +111,7 @@ def test_renaming_a_party_in_the_admin_rederives_its_documents(analyst_client):
 
 @pytest.fixture
 def api(analyst):
-    from rest_framework.test import APIClient
-
-    client = APIClient()
-    client.force_authenticate(analyst)
-    return client
+    return api_as(analyst)
 
 
 def test_api_create_and_update_derive_once_each(api):

@@ -9,7 +9,8 @@ from django.test import Client, RequestFactory
 from rest_framework.throttling import SimpleRateThrottle
 
 from agreements.identity import client_ip
-from agreements.logging import JsonFormatter, RequestIdFilter
+
+from .conftest import json_log_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -175,21 +176,8 @@ def test_behind_a_proxy_the_lock_out_keys_on_the_real_client(client, analyst, se
 
 @pytest.fixture
 def all_json_lines():
-    lines = []
-
-    class ListHandler(logging.Handler):
-        def emit(self, record):
-            import json
-
-            lines.append(json.loads(self.format(record)))
-
-    handler = ListHandler()
-    handler.setFormatter(JsonFormatter())
-    handler.addFilter(RequestIdFilter())
-    root = logging.getLogger()
-    root.addHandler(handler)
-    yield lines
-    root.removeHandler(handler)
+    with json_log_lines(logging.getLogger()) as lines:
+        yield lines
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,10 @@ record that is still used is refused with what uses it."""
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from agreements.models import Occasion, Party, Sector, Source, StaleVersion
 
-from .conftest import ASTANA
+from .conftest import ASTANA, api_as
 from .test_admin import change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -24,9 +23,7 @@ IDS = [collection for _m, collection, _s, _f in RECORDS]
 
 @pytest.fixture
 def api(analyst):
-    client = APIClient()
-    client.force_authenticate(analyst)
-    return client
+    return api_as(analyst)
 
 
 @pytest.mark.parametrize("model, collection, slug, field", RECORDS, ids=IDS)

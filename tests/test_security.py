@@ -1,4 +1,3 @@
-import json
 import logging
 import os
 import secrets
@@ -11,8 +10,7 @@ import pytest
 from django.test import Client
 from rest_framework.throttling import SimpleRateThrottle
 
-from agreements.logging import JsonFormatter, RequestIdFilter
-
+from .conftest import json_log_lines
 from .factories import DocumentFactory, PartyFactory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,19 +124,8 @@ def test_model_validation_refuses_unassigned_country_and_currency_codes():
 @pytest.fixture
 def json_log():
     """Captures django.request log lines as our production formatter writes them."""
-    lines = []
-
-    class ListHandler(logging.Handler):
-        def emit(self, record):
-            lines.append(json.loads(self.format(record)))
-
-    handler = ListHandler()
-    handler.setFormatter(JsonFormatter())
-    handler.addFilter(RequestIdFilter())
-    logger = logging.getLogger("django.request")
-    logger.addHandler(handler)
-    yield lines
-    logger.removeHandler(handler)
+    with json_log_lines(logging.getLogger("django.request")) as lines:
+        yield lines
 
 
 @pytest.mark.django_db

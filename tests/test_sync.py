@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from agreements.models import DeletedDocument, Document
 
-from .conftest import ASTANA
+from .conftest import ASTANA, api_as
 from .test_admin import change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +20,7 @@ ENERGY_DOC = "astana-2023-tpp-memorandum"
 
 @pytest.fixture
 def api(analyst):
-    client = APIClient()
-    client.force_authenticate(analyst)
-    return client
+    return api_as(analyst)
 
 
 def state(api, slug):

@@ -91,18 +91,14 @@ class HtmlUrlMixin(serializers.Serializer):
         return request.build_absolute_uri(path) if request else path
 
 
+# How the full serializer of a sector, party or occasion ends.
+RECORD_FIELDS = ["url", "version", "created_at", "updated_at"]
+
+
 class SectorSerializer(ModelValidationMixin, HtmlUrlMixin, ModelSerializer):
     class Meta:
         model = Sector
-        fields = [
-            "slug",
-            "name_ru",
-            "name_en",
-            "url",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["slug", "name_ru", "name_en", *RECORD_FIELDS]
 
 
 class PartyRefSerializer(ModelSerializer):
@@ -118,18 +114,7 @@ class PartySerializer(ModelValidationMixin, HtmlUrlMixin, ModelSerializer):
 
     class Meta:
         model = Party
-        fields = [
-            "slug",
-            "name_ru",
-            "name_en",
-            "kind",
-            "country",
-            "parent",
-            "url",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
+        fields = [*PartyRefSerializer.Meta.fields, "parent", *RECORD_FIELDS]
 
 
 class OccasionRefSerializer(ModelSerializer):
@@ -142,20 +127,13 @@ class OccasionSerializer(ModelValidationMixin, HtmlUrlMixin, ModelSerializer):
     class Meta:
         model = Occasion
         fields = [
-            "slug",
-            "name_ru",
-            "name_en",
-            "kind",
-            "started_on",
+            *OccasionRefSerializer.Meta.fields,
             "ended_on",
             "place_ru",
             "place_en",
             "summary_ru",
             "summary_en",
-            "url",
-            "version",
-            "created_at",
-            "updated_at",
+            *RECORD_FIELDS,
         ]
 
 

@@ -89,6 +89,20 @@ class Bilingual(models.Model):
         return Localized(text, other if text else wanted, bool(text))
 
 
+def localized_property(field):
+    """A read-only attribute for a `<field>_ru` / `<field>_en` pair:
+    `title = localized_property("title")` gives `self.localized("title")`."""
+    return property(lambda self: self.localized(field))
+
+
+def also_update(save_kwargs, field):
+    """save()'s keyword arguments with `field`, which save() sets itself, added
+    to `update_fields` when the caller saves only some fields."""
+    if save_kwargs.get("update_fields") is not None:
+        save_kwargs["update_fields"] = {*save_kwargs["update_fields"], field}
+    return save_kwargs
+
+
 class Timestamped(models.Model):
     # Defaults rather than auto_now: fixtures load with raw saves, which skip auto_now.
     created_at = models.DateTimeField(
@@ -103,9 +117,7 @@ class Timestamped(models.Model):
 
     def save(self, *args, **kwargs):
         self.updated_at = timezone.now()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
-        super().save(*args, **kwargs)
+        super().save(*args, **also_update(kwargs, "updated_at"))
 
 
 class StaleVersion(Exception):
@@ -154,9 +166,7 @@ class Searchable(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
-        super().save(*args, **kwargs)
+        super().save(*args, **also_update(kwargs, "search_text"))
 
 
 class SlugKeyed(Searchable):

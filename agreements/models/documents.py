@@ -19,6 +19,7 @@ from .base import (
     URLField,
     Versioned,
     format_partial_date,
+    localized_property,
     validate_currency,
 )
 from .records import Occasion, Party, Sector
@@ -203,17 +204,9 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
     def __str__(self):
         return self.title_ru or self.title_en or f"[{self.slug}]"
 
-    @property
-    def title(self):
-        return self.localized("title")
-
-    @property
-    def summary(self):
-        return self.localized("summary")
-
-    @property
-    def place(self):
-        return self.localized("place")
+    title = localized_property("title")
+    summary = localized_property("summary")
+    place = localized_property("place")
 
     @property
     def signed_display(self):
@@ -327,9 +320,7 @@ class Participation(Bilingual, Timestamped):
     def __str__(self):
         return f"{self.party} — {self.get_role_display()}"
 
-    @property
-    def signatory(self):
-        return self.localized("signatory")
+    signatory = localized_property("signatory")
 
     def natural_key(self):
         return (self.document.slug, self.party.slug, self.role)

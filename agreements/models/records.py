@@ -14,6 +14,7 @@ from .base import (
     Timestamped,
     Versioned,
     country_name,
+    localized_property,
     validate_country,
 )
 
@@ -31,9 +32,7 @@ class Sector(Versioned, SlugKeyed, Bilingual, Timestamped):
     def __str__(self):
         return self.name_en or self.name_ru
 
-    @property
-    def name(self):
-        return self.localized("name")
+    name = localized_property("name")
 
     def get_absolute_url(self):
         return reverse("agreements:sector", args=[self.slug])
@@ -89,9 +88,7 @@ class Party(Versioned, SlugKeyed, Bilingual, Timestamped):
     def __str__(self):
         return self.name_en or self.name_ru
 
-    @property
-    def name(self):
-        return self.localized("name")
+    name = localized_property("name")
 
     @property
     def country_name(self):
@@ -154,17 +151,9 @@ class Occasion(Versioned, SlugKeyed, Bilingual, Timestamped):
     def __str__(self):
         return self.name_en or self.name_ru
 
-    @property
-    def name(self):
-        return self.localized("name")
-
-    @property
-    def place(self):
-        return self.localized("place")
-
-    @property
-    def summary(self):
-        return self.localized("summary")
+    name = localized_property("name")
+    place = localized_property("place")
+    summary = localized_property("summary")
 
     def clean(self):
         if self.started_on and self.ended_on and self.ended_on < self.started_on:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..querysets import RecordQuerySet
-from .base import Bilingual, Timestamped
+from .base import Bilingual, Timestamped, localized_property
 from .documents import Document
 
 
@@ -68,14 +68,6 @@ class ResearchQuestion(Bilingual, Timestamped):
 
     natural_key.dependencies = ["agreements.document"]
 
-    @property
-    def question(self):
-        return self.localized("question")
-
-    @property
-    def searched(self):
-        return self.localized("searched")
-
-    @property
-    def settles(self):
-        return self.localized("settles")
+    question = localized_property("question")
+    searched = localized_property("searched")
+    settles = localized_property("settles")

@@ -126,6 +126,14 @@ def citable_facts():
     }
 
 
+def _subject(model):
+    """The link from a citation to a record of one kind (`Citation.SUBJECTS`);
+    exactly one of them is set."""
+    return models.ForeignKey(
+        model, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+    )
+
+
 class Citation(Timestamped):
     class Kind(models.TextChoices):
         SOURCED = "sourced", _("sourced")
@@ -156,23 +164,9 @@ class Citation(Timestamped):
         related_name="citations",
         help_text=_("Empty only for an editorial citation."),
     )
-    document = models.ForeignKey(
-        Document,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="citations",
-    )
-    occasion = models.ForeignKey(
-        Occasion,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="citations",
-    )
-    party = models.ForeignKey(
-        Party, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
-    )
+    document = _subject(Document)
+    occasion = _subject(Occasion)
+    party = _subject(Party)
     field = models.CharField(
         _("field"),
         max_length=40,

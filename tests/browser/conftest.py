@@ -72,3 +72,16 @@ def axe_page(browser, site):
     page = context.new_page()
     yield page
     context.close()
+
+
+def serious_violations(axe_page, url):
+    """axe-core's serious and critical violations on the page at `url`: rule,
+    impact and the first three elements of each."""
+    axe_page.goto(url)
+    axe_page.add_script_tag(path=str(AXE))
+    result = axe_page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from .conftest import AXE
+from .conftest import serious_violations
 from .test_public_site import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
@@ -66,12 +66,5 @@ def test_save_screenshots_of_provenance(browser, site):
 def test_provenance_pages_have_no_serious_accessibility_violations(
     axe_page, site, path
 ):
-    axe_page.goto(site + path)
-    axe_page.add_script_tag(path=str(AXE))
-    result = axe_page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    serious = serious_violations(axe_page, site + path)
     assert serious == [], json.dumps(serious, ensure_ascii=False)

@@ -12,7 +12,7 @@ from agreements.models import Document, Party
 from tests.conftest import ASTANA
 from tests.factories import DocumentFactory, EventFactory
 
-from .conftest import AXE
+from .conftest import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -238,14 +238,7 @@ def test_detail_pages_carry_json_ld_and_their_own_og_title(page, site):
     ],
 )
 def test_axe_finds_no_serious_violations_on_the_new_pages(axe_page, site, path):
-    axe_page.goto(site + path)
-    axe_page.add_script_tag(path=str(AXE))
-    result = axe_page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        (v["id"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    serious = serious_violations(axe_page, site + path)
     assert serious == [], json.dumps(serious, ensure_ascii=False)
 
 

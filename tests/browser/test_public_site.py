@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import ASTANA
 
-from .conftest import AXE
+from .conftest import serious_violations
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -137,14 +137,7 @@ def test_phone_width_has_no_horizontal_page_scroll(browser, site):
     ],
 )
 def test_axe_finds_no_serious_accessibility_violations(axe_page, site, path):
-    axe_page.goto(site + path)
-    axe_page.add_script_tag(path=str(AXE))
-    result = axe_page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    serious = serious_violations(axe_page, site + path)
     assert serious == [], json.dumps(serious, ensure_ascii=False)
 
 

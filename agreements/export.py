@@ -7,6 +7,7 @@ import csv
 import itertools
 import json
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -256,8 +257,11 @@ def csv_line_sql(queryset):
 def sql_csv_lines(queryset):
     """`csv_lines(document_rows(queryset))`, each line written by PostgreSQL,
     read through a server-side cursor a block at a time."""
-    sql, params = csv_line_sql(queryset)
     yield "\ufeff" + ",".join(COLUMNS) + "\r\n"
+    try:
+        sql, params = csv_line_sql(queryset)
+    except EmptyResultSet:  # a filter that matches nothing before any SQL is run
+        return
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         lines = cursor.fetchmany(CHUNK)

@@ -135,3 +135,10 @@ def test_postgresql_writes_the_same_csv_as_python(seeded):
     python = "".join(csv_lines(document_rows(queryset)))
     assert python.count("\r\n") > Document.objects.count()
     assert "".join(sql_csv_lines(queryset)) == python
+
+
+@pytest.mark.parametrize("url", EXPORTS)
+def test_a_search_that_can_match_nothing_exports_the_header_only(seeded, url):
+    """A search of no usable word matches nothing before any SQL is written
+    (EmptyResultSet): the export is its header, not a 500."""
+    assert csv_rows(url + "&q=ä,ÐË" if "?" in url else url + "?q=ä,ÐË") == []

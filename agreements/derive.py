@@ -10,12 +10,14 @@ rows the columns depend on.
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, Left
 from django.utils import timezone
 
 from .caching import announce_change
+from .export import csv_line_sql
 from .lifecycle import status_from_events
 from .models import DeletedDocument, Document, DocumentText, Participation, Party
 from .querysets import TEXT_CONFIG, normalize
@@ -72,11 +74,29 @@ def search_vectors_refresh(ids):
         Document.objects.filter(pk__in=ids).update(search_vector=search_vector())
 
 
+def export_lines_refresh(ids):
+    """Recompute the stored CSV export lines of these documents (PostgreSQL only;
+    SQLite exports row by row): one UPDATE, each line written by the database."""
+    if connection.vendor != "postgresql":
+        return
+    try:
+        sql, params = csv_line_sql(Document.objects.filter(pk__in=ids).order_by())
+    except EmptyResultSet:  # no documents
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Document._meta.db_table} AS d SET export_line = l.line "
+            f"FROM ({sql}) AS l WHERE d.id = l.id",
+            params,
+        )
+
+
 def documents_refresh(ids, *, touch=True):
     """Recompute the derived columns of the documents with these primary keys.
 
     A fixed number of queries per batch of documents (events, parties, texts, one
-    UPDATE, one more for the vector on PostgreSQL), however many rows each has.
+    UPDATE, two more for the vector and the export line on PostgreSQL), however
+    many rows each has.
     `touch` bumps `updated_at`, so that ETags and `updated_since` see changes to
     nested rows; fixture loads keep the timestamps they were dumped with.
     """
@@ -108,6 +128,7 @@ def documents_refresh(ids, *, touch=True):
             document.updated_at = now
         Document.objects.bulk_update(documents, fields, batch_size=250)
         search_vectors_refresh(batch)
+        export_lines_refresh(batch)
     if ids:  # bulk updates send no signals: say so ourselves
         announce_change()
     return len(ids)
@@ -142,14 +163,17 @@ def record_changed(record, shown_on=None):
     `documents_showing` gave before): bring the documents that show it up to date.
 
     Parties feed the derived columns, so their documents are re-derived; for the
-    other records a touch is enough, so that ETags and `updated_since` see it.
+    other records a touch (so that ETags and `updated_since` see it) and their
+    export lines (which name sectors and occasions by slug) are enough.
     """
     if shown_on is None:
         shown_on = documents_showing(record).values_list("pk", flat=True)
     if record._meta.model_name in SHOWN_ON and not isinstance(record, Party):
-        return Document.objects.filter(pk__in=shown_on).update(
+        touched = Document.objects.filter(pk__in=shown_on).update(
             updated_at=timezone.now()
         )
+        export_lines_refresh(shown_on)
+        return touched
     return documents_refresh(shown_on)
 
 

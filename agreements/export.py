@@ -164,10 +164,11 @@ def json_chunks(rows):
     yield "\n]\n"
 
 
-# On PostgreSQL the database writes each CSV line itself, byte for byte what
-# `csv_lines(document_rows(...))` writes (tests compare them), several times
-# faster: the SQL of each cell is that of `document_row`, `csv_cell` and the
-# csv module's minimal quoting, over `f`, the queryset's own values (`OWN`).
+# On PostgreSQL the database writes each document's CSV line itself, byte for
+# byte what `csv_lines(document_rows(...))` writes (tests compare them), and
+# stores it (`Document.export_line`, kept by `derive`): an export reads stored
+# lines in order. The SQL of each cell is that of `document_row`, `csv_cell` and
+# the csv module's minimal quoting, over `f`, the queryset's own values (`OWN`).
 NEUTRALISED = "CASE WHEN left({0}, 1) IN ({1}) THEN {2} || {0} ELSE {0} END"
 QUOTED = (  # quoted if it holds a quote, comma or line break (csv.QUOTE_MINIMAL)
     "CASE WHEN strpos(t.{0}, '\"') + strpos(t.{0}, ',') + strpos(t.{0}, chr(10)) "
@@ -214,7 +215,7 @@ def _literal(text):
 
 
 def csv_line_sql(queryset):
-    """(SQL, params) of the queryset's CSV lines, one text column, in order."""
+    """(SQL, params) of the documents' CSV lines: rows (id, line), in no order."""
     from .models import Document
 
     own, params = queryset.values(*OWN).query.sql_with_params()
@@ -242,24 +243,23 @@ def csv_line_sql(queryset):
     names = ", ".join(connection.ops.quote_name(name) for name in OWN)
     joins = " ".join(f"LEFT JOIN {c} ON {c}.id = f.id" for c in NESTED)
     line = " || ',' || ".join(QUOTED.format(column) for column in COLUMNS)
-    # `n` keeps the queryset's order (row_number() numbers rows as they come);
     # OFFSET 0 keeps each cell computed once, not once per mention in `line`.
     # No % sign in what is added here: only `own` has parameters.
     sql = (
-        f"WITH f AS MATERIALIZED (SELECT f.*, row_number() OVER () AS n "
-        f"FROM ({own}) AS f({names})), {', '.join(nested)} "
-        f"SELECT {line} FROM (SELECT {', '.join(cells)} FROM f {joins} "
-        f"ORDER BY f.n OFFSET 0) AS t"
+        f"WITH f AS MATERIALIZED (SELECT * FROM ({own}) AS f({names})), "
+        f"{', '.join(nested)} SELECT t.id, {line} AS line FROM (SELECT f.id, "
+        f"{', '.join(cells)} FROM f {joins} OFFSET 0) AS t"
     )
     return sql, params
 
 
 def sql_csv_lines(queryset):
-    """`csv_lines(document_rows(queryset))`, each line written by PostgreSQL,
-    read through a server-side cursor a block at a time."""
+    """`csv_lines(document_rows(queryset))` from the lines PostgreSQL stored,
+    read in the queryset's order through a server-side cursor a block at a time
+    (the first block comes as soon as the first rows are found)."""
     yield "\ufeff" + ",".join(COLUMNS) + "\r\n"
     try:
-        sql, params = csv_line_sql(queryset)
+        sql, params = queryset.values_list("export_line").query.sql_with_params()
     except EmptyResultSet:  # a filter that matches nothing before any SQL is run
         return
     with connection.chunked_cursor() as cursor:

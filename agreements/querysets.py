@@ -25,6 +25,9 @@ NEAR_MISSES = 1000
 
 # PostgreSQL text search configuration of an attached text's language.
 TEXT_CONFIG = {"ru": "russian", "en": "english"}
+# A document's columns derived for search and export: as long as all its texts,
+# shown on no page, kept out of its history.
+DERIVED_COLUMNS = ["search_text", "search_vector", "export_line"]
 
 
 def within_time_limit(compute, milliseconds):
@@ -182,8 +185,7 @@ class DocumentQuerySet(RecordQuerySet):
                 ),
             )
             .defer(
-                "search_text",
-                "search_vector",
+                *DERIVED_COLUMNS,
                 "summary_ru",
                 "summary_en",
                 "occasion__search_text",
@@ -197,7 +199,7 @@ class DocumentQuerySet(RecordQuerySet):
         derived from it and as long as all its texts)."""
         return (
             self.with_related()
-            .defer("search_text", "search_vector")
+            .defer(*DERIVED_COLUMNS)
             .prefetch_related(
                 Prefetch(
                     "events", queryset=self._rows("events").select_related("party")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..lifecycle import EventKind, Status, status_from_events
-from ..querysets import DocumentQuerySet, RecordQuerySet, normalize
+from ..querysets import DERIVED_COLUMNS, DocumentQuerySet, RecordQuerySet, normalize
 from .base import (
     Bilingual,
     SlugKeyed,
@@ -122,9 +122,12 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
     )
     # PostgreSQL full-text search; see derive.documents_refresh. Unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
-    history = HistoricalRecords(
-        m2m_fields=[sectors], excluded_fields=["search_text", "search_vector"]
-    )
+    # Its line of the CSV export, written by PostgreSQL when the document or a
+    # record it shows changes (derive.export_lines_refresh): an export of a
+    # million documents reads lines in order, it does not join and format them
+    # again. Unused on SQLite.
+    export_line = models.TextField(editable=False, default="")
+    history = HistoricalRecords(m2m_fields=[sectors], excluded_fields=DERIVED_COLUMNS)
 
     search_source = (
         "slug",

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from agreements.caching import announce_change
-from agreements.derive import search_vectors_refresh
+from agreements.derive import export_lines_refresh, search_vectors_refresh
 from agreements.lifecycle import EventKind, status_from_events
 from agreements.models import (
     Citation,
@@ -168,10 +168,13 @@ class Command(BaseCommand):
                 ids += self._batch(rng, first + done, size, parties, sectors, source)
                 self._progress("documents", done + size, count, started)
             if connection.vendor == "postgresql":
-                vectors = time.monotonic()
+                derived = time.monotonic()
                 for done in range(0, count, BATCH):
                     search_vectors_refresh(ids[done : done + BATCH])
-                    self._progress("search vectors", done + BATCH, count, vectors)
+                    export_lines_refresh(ids[done : done + BATCH])
+                    self._progress(
+                        "search vectors and export lines", done + BATCH, count, derived
+                    )
         if connection.vendor == "postgresql":
             # Planner statistics for every table just filled, and (outside a
             # transaction) the visibility map that index-only counts need;

@@ -26,7 +26,7 @@ def redis_cache(settings):
     location, prefix = "redis://127.0.0.1:6379/12", f"test-{os.getpid()}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "tracker.redis_cache.RedisCache",
             "LOCATION": location,
             "KEY_PREFIX": prefix,
         }
@@ -163,3 +163,38 @@ def test_a_large_set_shows_the_planners_estimate_as_its_total(client, seeded, se
     settings.COUNT_ESTIMATE_ABOVE = 0  # off: counted, on either backend
     counted = client.get("/api/v1/documents/?page_size=5").json()
     assert counted["count"] == 12 and "count_estimated" not in counted
+
+
+def test_a_cached_page_is_one_redis_round_trip_and_an_api_answer_two(
+    redis_cache, monkeypatch
+):
+    """The data version and the page come in one read; the API's throttle adds
+    one increment (EXISTS and INCRBY in one script, not two calls)."""
+    DocumentFactory(slug="one-trip")
+    sent = []
+    send = redis.connection.AbstractConnection.send_packed_command
+
+    def counted(connection, command, *args, **kwargs):
+        sent.append(command)
+        return send(connection, command, *args, **kwargs)
+
+    monkeypatch.setattr(
+        redis.connection.AbstractConnection, "send_packed_command", counted
+    )
+    client = APIClient()
+    for url, round_trips in [("/en/documents/one-trip/", 1), (f"{API}one-trip/", 2)]:
+        client.get(url)
+        sent.clear()
+        assert client.get(url).status_code == 200
+        assert len(sent) == round_trips, sent
+
+
+def test_the_redis_cache_increments_only_what_exists(redis_cache):
+    from django.core.cache import cache
+
+    with pytest.raises(ValueError):
+        cache.incr("never-set")
+    assert cache.get("never-set") is None  # not created by the failed increment
+    cache.set("counter", 1)
+    assert [cache.incr("counter"), cache.incr("counter", 5)] == [2, 7]
+    assert cache.get("counter") == 7

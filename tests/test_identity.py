@@ -89,7 +89,7 @@ def test_exports_are_throttled_per_client(client, seeded, throttled, url):
 
 UNREACHABLE_REDIS = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "tracker.redis_cache.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/14",
     }
 }

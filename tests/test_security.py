@@ -160,7 +160,7 @@ def test_anonymous_api_reads_are_throttled_in_the_shared_cache(
     if cache_url == "redis":
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "tracker.redis_cache.RedisCache",
                 "LOCATION": "redis://127.0.0.1:6379/15",
             }
         }
@@ -194,7 +194,7 @@ def test_the_throttle_keeps_one_counter_per_client_and_window(client, monkeypatc
 def test_healthz_says_503_when_the_cache_is_unreachable(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "tracker.redis_cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }

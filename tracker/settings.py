@@ -135,6 +135,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Shared state lives in the database or Redis, never in one process's memory,
 # so a second web server sees the same sessions, cache and throttle counters.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "tracker.redis_cache.RedisCache"  # see there
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Anonymous reads (whole responses, counts, facets) are cached under a data
 # version that every write changes; entries also expire after this long.

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..lifecycle import EventKind, Status, status_from_events
+from .. import choices
+from ..lifecycle import Status, status_from_events
 from ..querysets import DocumentQuerySet, RecordQuerySet, normalize
 from .base import (
     Bilingual,
@@ -26,32 +27,9 @@ from .records import Occasion, Party, Sector
 
 
 class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
-    class Kind(models.TextChoices):
-        TREATY = "treaty", _("treaty")
-        AGREEMENT = "agreement", _("agreement")
-        MEMORANDUM = "memorandum", _("memorandum of understanding")
-        JOINT_STATEMENT = "joint_statement", _("joint statement")
-        ACTION_PLAN = "action_plan", _("action plan or roadmap")
-        PROGRAMME = "programme", _("programme")
-        PROTOCOL = "protocol", _("protocol")
-        CONTRACT = "contract", _("commercial contract")
-        CONTRACT_PACKAGE = "contract_package", _("package of agreements and contracts")
-        UNKNOWN = "unknown", _("unknown")
-
-    class Level(models.TextChoices):
-        INTERSTATE = "interstate", _("interstate")
-        INTERGOVERNMENTAL = "intergovernmental", _("intergovernmental")
-        INTERDEPARTMENTAL = "interdepartmental", _("interdepartmental")
-        INTERREGIONAL = "interregional", _("interregional")
-        CORPORATE = "corporate", _("corporate")
-        MIXED = "mixed", _("mixed")
-        UNKNOWN = "unknown", _("unknown")
-
-    class TitleStatus(models.TextChoices):
-        OFFICIAL = "official", _("official title")
-        REPORTED = "reported", _("title as reported; official wording may differ")
-        DESCRIPTIVE = "descriptive", _("description, not a title")
-        UNKNOWN = "unknown", _("title unknown")
+    Kind = choices.DocumentKind
+    Level = choices.LegalLevel
+    TitleStatus = choices.TitleStatus
 
     # Bounded so that titles fit the ordering indexes (B-tree rows < 2.7 kB).
     title_ru = models.TextField(_("title (Russian)"), max_length=1000, blank=True)
@@ -275,11 +253,7 @@ class DeletedDocument(models.Model):
 
 
 class Participation(Bilingual, Timestamped):
-    class Role(models.TextChoices):
-        PARTY = "party", _("party")
-        SIGNATORY = "signatory", _("signatory side")
-        AUTHORISED = "authorised", _("authorised organisation")
-        OTHER = "other", _("other")
+    Role = choices.ParticipationRole
 
     document = models.ForeignKey(
         Document, on_delete=models.CASCADE, related_name="participations"
@@ -329,7 +303,7 @@ class Participation(Bilingual, Timestamped):
 
 
 class LifecycleEvent(Timestamped):
-    Kind = EventKind
+    Kind = choices.EventKind
 
     document = models.ForeignKey(
         Document, on_delete=models.CASCADE, related_name="events"
@@ -382,13 +356,7 @@ class LifecycleEvent(Timestamped):
 
 
 class DocumentRelation(Timestamped):
-    class Kind(models.TextChoices):
-        IMPLEMENTS = "implements", _("implements")
-        AMENDS = "amends", _("amends")
-        SUPERSEDES = "supersedes", _("supersedes")
-        PART_OF = "part_of", _("is part of the package")
-        FOLLOWS = "follows", _("follows (came after, no stated link)")
-        RELATED = "related", _("is related to")
+    Kind = choices.RelationKind
 
     # How each kind reads from either end: "this document follows X" on the
     # later one, "this document is followed by Y" on the earlier one.

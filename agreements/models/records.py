@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .. import choices
 from ..querysets import PartyQuerySet
 from .base import (
     Bilingual,
@@ -39,13 +40,7 @@ class Sector(Versioned, SlugKeyed, Bilingual, Timestamped):
 
 
 class Party(Versioned, SlugKeyed, Bilingual, Timestamped):
-    class Kind(models.TextChoices):
-        STATE = "state", _("state")
-        GOVERNMENT = "government", _("government")
-        MINISTRY = "ministry", _("ministry or government body")
-        COMPANY = "company", _("company")
-        REGION = "region", _("region")
-        ORGANISATION = "organisation", _("organisation")
+    Kind = choices.PartyKind
 
     name_ru = models.CharField(_("name (Russian)"), max_length=300, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
@@ -116,13 +111,7 @@ class Party(Versioned, SlugKeyed, Bilingual, Timestamped):
 
 
 class Occasion(Versioned, SlugKeyed, Bilingual, Timestamped):
-    class Kind(models.TextChoices):
-        OFFICIAL_VISIT = "official_visit", _("official visit")
-        STATE_VISIT = "state_visit", _("state visit")
-        WORKING_VISIT = "working_visit", _("working visit")
-        SUMMIT = "summit", _("summit")
-        FORUM = "forum", _("forum")
-        OTHER = "other", _("other")
+    Kind = choices.OccasionKind
 
     name_ru = models.CharField(_("name (Russian)"), max_length=300, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)

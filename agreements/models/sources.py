@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .. import choices
 from ..querysets import CitationQuerySet, SourceQuerySet
 from .base import SlugKeyed, Timestamped, URLField, Versioned, format_partial_date
 from .documents import Document
@@ -14,11 +15,7 @@ from .records import Occasion, Party
 
 
 class Source(Versioned, SlugKeyed, Timestamped):
-    class Precision(models.TextChoices):
-        DAY = "day", _("day")
-        MONTH = "month", _("month")
-        YEAR = "year", _("year")
-        UNDATED = "undated", _("undated")
+    Precision = choices.SourcePrecision
 
     label = models.CharField(
         _("short label"),
@@ -135,16 +132,11 @@ def _subject(model):
 
 
 class Citation(Timestamped):
-    class Kind(models.TextChoices):
-        SOURCED = "sourced", _("sourced")
-        EDITORIAL = "editorial", _("editorial — the editors' classification")
+    Kind = choices.CitationKind
 
     SUBJECTS = ("document", "occasion", "party")
 
-    class Confidence(models.TextChoices):
-        HIGH = "high", _("high — stated plainly by the source")
-        MEDIUM = "medium", _("medium — wording or date reconstructed from context")
-        LOW = "low", _("low — inferred")
+    Confidence = choices.Confidence
 
     kind = models.CharField(
         _("kind"),

@@ -12,29 +12,17 @@ from django.db import connection
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
+from .models import Document
+
 COLUMNS = [
-    "slug",
-    "title_ru",
-    "title_en",
-    "title_status",
-    "kind",
-    "legal_level",
-    "status",
-    "signed_on",
-    "signed_precision",
+    *Document.headline_fields,
     "place_ru",
     "place_en",
     "occasion",
     "sectors",
     "parties",
     "events",
-    "summary_ru",
-    "summary_en",
-    "term_years",
-    "valid_until",
-    "value_amount",
-    "value_currency",
-    "full_text_url",
+    *Document.terms_fields,
     "texts",
     "updated_at",
 ]

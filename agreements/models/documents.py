@@ -104,6 +104,28 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
         m2m_fields=[sectors], excluded_fields=["search_text", "search_vector"]
     )
 
+    # Field groups the API's records and the export give in this order: what
+    # identifies a document at a glance, and what it says (term, value, text).
+    headline_fields = (
+        "slug",
+        "title_ru",
+        "title_en",
+        "title_status",
+        "kind",
+        "legal_level",
+        "status",
+        "signed_on",
+        "signed_precision",
+    )
+    terms_fields = (
+        "summary_ru",
+        "summary_en",
+        "term_years",
+        "valid_until",
+        "value_amount",
+        "value_currency",
+        "full_text_url",
+    )
     search_source = (
         "slug",
         "title_ru",

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -21,6 +20,7 @@ from .base import (
     Versioned,
     format_partial_date,
     localized_property,
+    optional_link,
     validate_currency,
 )
 from .records import Occasion, Party, Sector
@@ -57,14 +57,7 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
     )
     place_ru = models.CharField(_("place signed (Russian)"), max_length=200, blank=True)
     place_en = models.CharField(_("place signed (English)"), max_length=200, blank=True)
-    occasion = models.ForeignKey(
-        Occasion,
-        verbose_name=_("occasion"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="documents",
-    )
+    occasion = optional_link(Occasion, "documents", verbose_name=_("occasion"))
     summary_ru = models.TextField(_("summary (Russian)"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
     term_years = models.PositiveSmallIntegerField(
@@ -212,9 +205,6 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
     def signed_display(self):
         return format_partial_date(self.signed_on, self.signed_precision)
 
-    def get_absolute_url(self):
-        return reverse("agreements:document", args=[self.slug])
-
     def clean(self):
         errors = {}
         if self.value_amount is not None and self.value_amount < 0:
@@ -332,13 +322,10 @@ class LifecycleEvent(Timestamped):
     )
     kind = models.CharField(_("event"), max_length=24, choices=Kind.choices)
     occurred_on = models.DateField(_("date"))
-    party = models.ForeignKey(
+    party = optional_link(
         Party,
+        "events",
         verbose_name=_("by party"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="events",
         help_text=_("For a ratification: which party ratified."),
     )
     note = models.TextField(_("note"), blank=True)

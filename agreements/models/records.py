@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,6 +15,7 @@ from .base import (
     Versioned,
     country_name,
     localized_property,
+    optional_link,
     validate_country,
 )
 
@@ -35,9 +35,6 @@ class Sector(Versioned, SlugKeyed, Bilingual, Timestamped):
 
     name = localized_property("name")
 
-    def get_absolute_url(self):
-        return reverse("agreements:sector", args=[self.slug])
-
 
 class Party(Versioned, SlugKeyed, Bilingual, Timestamped):
     Kind = choices.PartyKind
@@ -54,13 +51,10 @@ class Party(Versioned, SlugKeyed, Bilingual, Timestamped):
             "ISO 3166-1 alpha-2 code (RU, KZ); empty for international bodies."
         ),
     )
-    parent = models.ForeignKey(
+    parent = optional_link(
         "self",
+        "children",
         verbose_name=_("belongs to"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
         help_text=_("A ministry belongs to its state; a subsidiary to its company."),
     )
     history = HistoricalRecords(excluded_fields=["search_text"])
@@ -106,9 +100,6 @@ class Party(Versioned, SlugKeyed, Bilingual, Timestamped):
             pk = Party.objects.filter(pk=pk).values_list("parent", flat=True).first()
         return seen + ([self.pk] if len(seen) >= limit else [])
 
-    def get_absolute_url(self):
-        return reverse("agreements:party", args=[self.slug])
-
 
 class Occasion(Versioned, SlugKeyed, Bilingual, Timestamped):
     Kind = choices.OccasionKind
@@ -149,6 +140,3 @@ class Occasion(Versioned, SlugKeyed, Bilingual, Timestamped):
             raise ValidationError(
                 {"ended_on": _("An occasion cannot end before it starts.")}
             )
-
-    def get_absolute_url(self):
-        return reverse("agreements:occasion", args=[self.slug])

@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from .. import choices
 from ..querysets import RecordQuerySet
-from .base import Bilingual, Timestamped, localized_property
+from .base import Bilingual, Timestamped, localized_property, optional_link
 from .documents import Document
 
 
@@ -31,13 +31,11 @@ class ResearchQuestion(Bilingual, Timestamped):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
-    document = models.ForeignKey(
+    document = optional_link(
         Document,
-        verbose_name=_("document"),
-        null=True,
-        blank=True,
+        "research_questions",
         on_delete=models.CASCADE,
-        related_name="research_questions",
+        verbose_name=_("document"),
     )
     field = models.CharField(
         _("fact"),

@@ -181,6 +181,18 @@ def changed_fields(record):
     return names or _("none of its own (a save of its rows)")
 
 
+def count_column(description, related):
+    """A sortable column showing `n_<related>`, which the admin's queryset
+    annotates: how many rows of that relation use the record."""
+    annotation = f"n_{related}"
+
+    @admin.display(description=description, ordering=annotation)
+    def column(self, obj):
+        return getattr(obj, annotation)
+
+    return column
+
+
 class RecordAdmin(
     ChangeReasonMixin,
     DerivedDataAdmin,
@@ -571,9 +583,7 @@ class DocumentAdmin(RecordAdmin):
         more = len(parties) - 3
         return format_html("{} (+{})", shown, more) if more > 0 else shown
 
-    @admin.display(description=_("citations"), ordering="n_citations")
-    def citation_count(self, obj):
-        return obj.n_citations
+    citation_count = count_column(_("citations"), "citations")
 
     @admin.display(description=_("disputed facts"))
     def disputed(self, obj):
@@ -635,15 +645,22 @@ class PartyAdmin(RecordAdmin):
         return queryset.order_by(rank, Length("search_text"), "slug"), distinct
 
 
-class DocumentCountMixin:
-    """A sortable "documents" column: how many documents use the record."""
+class RelatedCountMixin:
+    """Annotates each record with `n_<counted>`, the size of that reverse
+    relation, for a `count_column`."""
+
+    counted = None
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_documents=Count("documents"))
+        counts = {f"n_{self.counted}": Count(self.counted)}
+        return super().get_queryset(request).annotate(**counts)
 
-    @admin.display(description=_("documents"), ordering="n_documents")
-    def document_count(self, obj):
-        return obj.n_documents
+
+class DocumentCountMixin(RelatedCountMixin):
+    """A sortable "documents" column: how many documents use the record."""
+
+    counted = "documents"
+    document_count = count_column(_("documents"), "documents")
 
 
 @admin.register(Sector)
@@ -668,7 +685,8 @@ class OccasionAdmin(DocumentCountMixin, RecordAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(RecordAdmin):
+class SourceAdmin(RelatedCountMixin, RecordAdmin):
+    counted = "citations"
     list_display = [
         "slug",
         "label",
@@ -692,12 +710,7 @@ class SourceAdmin(RecordAdmin):
         "note",
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_citations=Count("citations"))
-
-    @admin.display(description=_("citations"), ordering="n_citations")
-    def citation_count(self, obj):
-        return obj.n_citations
+    citation_count = count_column(_("citations"), "citations")
 
 
 @admin.register(Citation)

@@ -138,40 +138,54 @@ TABLES = [
     ),
 ]
 
-# Where the model's own words are not enough for a reader of the files.
+# Where the model's own words are not enough for a reader of the files, by
+# table and column; "slug" is described once for every table.
 DESCRIPTIONS = {
-    "slug": SLUG,
-    ("documents", "status"): "Where the document stands today, derived from its "
-    "lifecycle events (events table), never typed in.",
-    ("documents", "signed_on"): "Date of signing. With signed_precision month or "
-    "year, the first day of that month or year.",
-    ("documents", "version"): "Incremented by every editorial save of the "
-    "document; a citation of the record names it.",
-    ("documents", "created_at"): "When the record was created (UTC).",
-    ("documents", "updated_at"): "When the record or one of its rows (parties, "
-    "events, citations, relations) last changed (UTC).",
-    ("documents", "value_amount"): "Stated value, in value_currency; empty when "
-    "unknown or when the sources disagree (see citations).",
-    ("document_sectors", "document"): "The document (documents.slug).",
-    ("document_sectors", "sector"): "A sector it touches (sectors.slug).",
-    ("occasions", "started_on"): "First (or only) day of the occasion.",
-    ("events", "occurred_on"): "When the event happened.",
-    ("participations", "position"): "Order of the party on the document (0 first).",
-    ("participations", "role"): "The party's role in the document.",
-    ("relations", "from_document"): "The document the relation is stated on "
-    "(documents.slug); it reads «from_document kind to_document».",
-    ("relations", "to_document"): "The other document (documents.slug).",
-    ("citations", "source"): "The source cited (sources.slug); empty for an "
-    "editorial citation (kind = editorial).",
-    ("citations", "document"): "The document whose fact is supported "
-    "(documents.slug); exactly one of document, occasion and party is set.",
-    ("citations", "occasion"): "The occasion whose fact is supported (occasions.slug).",
-    ("citations", "party"): "The party whose fact is supported (parties.slug).",
-    ("citations", "field"): "Which fact of that record the citation supports: a "
-    "column name of its table, or a wider fact (empty: the record as a whole).",
-    ("citations", "claim"): "What the source says the value is, where it "
-    "differs from others; two citations of one fact with different claims mark "
-    "it disputed.",
+    "documents": {
+        "status": "Where the document stands today, derived from its "
+        "lifecycle events (events table), never typed in.",
+        "signed_on": "Date of signing. With signed_precision month or "
+        "year, the first day of that month or year.",
+        "version": "Incremented by every editorial save of the "
+        "document; a citation of the record names it.",
+        "created_at": "When the record was created (UTC).",
+        "updated_at": "When the record or one of its rows (parties, "
+        "events, citations, relations) last changed (UTC).",
+        "value_amount": "Stated value, in value_currency; empty when "
+        "unknown or when the sources disagree (see citations).",
+    },
+    "document_sectors": {
+        "document": "The document (documents.slug).",
+        "sector": "A sector it touches (sectors.slug).",
+    },
+    "occasions": {
+        "started_on": "First (or only) day of the occasion.",
+    },
+    "events": {
+        "occurred_on": "When the event happened.",
+    },
+    "participations": {
+        "position": "Order of the party on the document (0 first).",
+        "role": "The party's role in the document.",
+    },
+    "relations": {
+        "from_document": "The document the relation is stated on "
+        "(documents.slug); it reads «from_document kind to_document».",
+        "to_document": "The other document (documents.slug).",
+    },
+    "citations": {
+        "source": "The source cited (sources.slug); empty for an "
+        "editorial citation (kind = editorial).",
+        "document": "The document whose fact is supported "
+        "(documents.slug); exactly one of document, occasion and party is set.",
+        "occasion": "The occasion whose fact is supported (occasions.slug).",
+        "party": "The party whose fact is supported (parties.slug).",
+        "field": "Which fact of that record the citation supports: a "
+        "column name of its table, or a wider fact (empty: the record as a whole).",
+        "claim": "What the source says the value is, where it "
+        "differs from others; two citations of one fact with different claims mark "
+        "it disputed.",
+    },
 }
 TABLE_NAMES = {
     Sector: "sectors",
@@ -205,7 +219,9 @@ def column_description(table, name, path):
     field = _field(table.model, path)
     kind = "text" if field.is_relation else _kind(field)
     with translation.override("en"):
-        text = DESCRIPTIONS.get((table.name, name)) or DESCRIPTIONS.get(name)
+        text = DESCRIPTIONS.get(table.name, {}).get(name)
+        if text is None and name == "slug":
+            text = SLUG
         label = str(field.verbose_name)
         label = label[:1].upper() + label[1:]
         if text is None and field.is_relation:

@@ -12,29 +12,17 @@ from django.db import connection
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
+from .models import Document, DocumentText, LifecycleEvent, Participation
+
 COLUMNS = [
-    "slug",
-    "title_ru",
-    "title_en",
-    "title_status",
-    "kind",
-    "legal_level",
-    "status",
-    "signed_on",
-    "signed_precision",
+    *Document.headline_fields,
     "place_ru",
     "place_en",
     "occasion",
     "sectors",
     "parties",
     "events",
-    "summary_ru",
-    "summary_en",
-    "term_years",
-    "valid_until",
-    "value_amount",
-    "value_currency",
-    "full_text_url",
+    *Document.terms_fields,
     "texts",
     "updated_at",
 ]
@@ -107,8 +95,6 @@ def document_rows(queryset):
     """Rows of the whole queryset: plain values read a chunk of documents at a
     time, with one query per kind of nested row and chunk (no model instances:
     a million rows stream in bounded memory at tens of thousands a second)."""
-    from .models import Document, DocumentText, LifecycleEvent, Participation
-
     documents = queryset.values(*OWN).iterator(chunk_size=CHUNK)
     while chunk := list(itertools.islice(documents, CHUNK)):
         ids = [doc["id"] for doc in chunk]
@@ -216,8 +202,6 @@ def _literal(text):
 
 def csv_line_sql(queryset):
     """(SQL, params) of the documents' CSV lines: rows (id, line), in no order."""
-    from .models import Document
-
     own, params = queryset.values(*OWN).query.sql_with_params()
     fields = {f.name: f.get_internal_type() for f in Document._meta.concrete_fields}
     constants = {

@@ -41,10 +41,11 @@ class SubqueryMixin:
 
 @extend_schema_field({"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"})
 class SlugsFilter(SubqueryMixin, filters.ModelMultipleChoiceFilter):
-    """One or more slugs (`?sector=energy&sector=sport`); any of them matches."""
+    """One or more slugs of `model`'s records (`?sector=energy&sector=sport`);
+    any of them matches."""
 
-    def __init__(self, **kwargs):
-        super().__init__(to_field_name="slug", **kwargs)
+    def __init__(self, model, **kwargs):
+        super().__init__(queryset=model.objects.all(), to_field_name="slug", **kwargs)
 
 
 class ChoicesFilter(SubqueryMixin, filters.MultipleChoiceFilter):
@@ -115,15 +116,9 @@ class SourceFilter(SearchFilter):
 
 
 class DocumentFilter(SearchFilter):
-    sector = SlugsFilter(
-        label=_("Sector"),
-        field_name="sectors__slug",
-        queryset=Sector.objects.all(),
-    )
+    sector = SlugsFilter(Sector, label=_("Sector"), field_name="sectors__slug")
     party = SlugsFilter(
-        label=_("Party"),
-        field_name="participations__party__slug",
-        queryset=Party.objects.all(),
+        Party, label=_("Party"), field_name="participations__party__slug"
     )
     country = ChoicesFilter(
         label=_("Country"),
@@ -139,11 +134,7 @@ class DocumentFilter(SearchFilter):
     status = filters.MultipleChoiceFilter(
         label=_("Status"), choices=Status.choices, method="filter_status"
     )
-    occasion = SlugsFilter(
-        label=_("Occasion"),
-        field_name="occasion__slug",
-        queryset=Occasion.objects.all(),
-    )
+    occasion = SlugsFilter(Occasion, label=_("Occasion"), field_name="occasion__slug")
     year = IntegerFilter(
         label=_("Year signed"),
         field_name="signed_on",

@@ -1,39 +1,13 @@
 """A document's status is derived from its lifecycle events, never typed in.
 
 The rule is one table (`STATUS_AFTER`), read by `status_from_events` here and
-by `DocumentQuerySet.with_status_on` in SQL. Nothing here imports models.
+by `DocumentQuerySet.with_status_on` in SQL; the values are `choices.Status`
+and `choices.EventKind`. Nothing here imports models.
 """
 
 import datetime
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
-
-class Status(models.TextChoices):
-    """Where a document stands; derived from its lifecycle events."""
-
-    UNKNOWN = "unknown", _("no events recorded")
-    SIGNED = "signed", _("signed")
-    ADOPTED = "adopted", _("adopted")
-    PROVISIONALLY_APPLIED = "provisionally_applied", _("provisionally applied")
-    IN_FORCE = "in_force", _("in force")
-    SUSPENDED = "suspended", _("suspended")
-    TERMINATED = "terminated", _("terminated")
-    EXPIRED = "expired", _("expired")
-
-
-class EventKind(models.TextChoices):
-    SIGNED = "signed", _("signed")
-    ADOPTED = "adopted", _("adopted (reported)")
-    RATIFIED = "ratified", _("ratified or approved by a party")
-    PROVISIONALLY_APPLIED = "provisionally_applied", _("provisionally applied")
-    ENTERED_INTO_FORCE = "entered_into_force", _("entered into force")
-    SUSPENDED = "suspended", _("suspended")
-    RESUMED = "resumed", _("resumed")
-    TERMINATED = "terminated", _("terminated")
-    EXPIRED = "expired", _("expired")
-
+from .choices import EventKind, Status
 
 # What each event makes the status. Ratification by one party does not change
 # it; "resumed" lifts a suspension. "Adopted" is for a document reported as

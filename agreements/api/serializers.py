@@ -318,9 +318,8 @@ class TextSnippetMixin(serializers.Serializer):
         return snippet and snippet.replace("\x02", "").replace("\x03", "")
 
 
-class DocumentListSerializer(TextSnippetMixin, HtmlUrlMixin, ModelSerializer):
-    """What a list row shows; the whole record is on the detail endpoint (or in
-    the list with `?expand=details`)."""
+class ShownStatusMixin(serializers.Serializer):
+    """The status a document shows: as it stood on `as_of` if asked, else today's."""
 
     status = serializers.ChoiceField(
         source="shown_status",
@@ -328,6 +327,14 @@ class DocumentListSerializer(TextSnippetMixin, HtmlUrlMixin, ModelSerializer):
         read_only=True,
         help_text="Derived from the lifecycle events; as it stood on `as_of` if given.",
     )
+
+
+class DocumentListSerializer(
+    ShownStatusMixin, TextSnippetMixin, HtmlUrlMixin, ModelSerializer
+):
+    """What a list row shows; the whole record is on the detail endpoint (or in
+    the list with `?expand=details`)."""
+
     occasion = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True
     )
@@ -337,15 +344,7 @@ class DocumentListSerializer(TextSnippetMixin, HtmlUrlMixin, ModelSerializer):
     class Meta:
         model = Document
         fields = [
-            "slug",
-            "title_ru",
-            "title_en",
-            "title_status",
-            "kind",
-            "legal_level",
-            "status",
-            "signed_on",
-            "signed_precision",
+            *Document.headline_fields,
             "occasion",
             "sectors",
             "parties",
@@ -389,14 +388,12 @@ class DocumentListSerializer(TextSnippetMixin, HtmlUrlMixin, ModelSerializer):
 
 
 class DocumentSerializer(
-    TextSnippetMixin, ModelValidationMixin, HtmlUrlMixin, ModelSerializer
+    ShownStatusMixin,
+    TextSnippetMixin,
+    ModelValidationMixin,
+    HtmlUrlMixin,
+    ModelSerializer,
 ):
-    status = serializers.ChoiceField(
-        source="shown_status",
-        choices=Status.choices,
-        read_only=True,
-        help_text="Derived from the lifecycle events; as it stood on `as_of` if given.",
-    )
     occasion = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=Occasion.objects.all(),
@@ -420,27 +417,13 @@ class DocumentSerializer(
     class Meta:
         model = Document
         fields = [
-            "slug",
-            "title_ru",
-            "title_en",
-            "title_status",
-            "kind",
-            "legal_level",
-            "status",
-            "signed_on",
-            "signed_precision",
+            *Document.headline_fields,
             "place_ru",
             "place_en",
             "occasion",
             "occasion_detail",
             "sectors",
-            "summary_ru",
-            "summary_en",
-            "term_years",
-            "valid_until",
-            "value_amount",
-            "value_currency",
-            "full_text_url",
+            *Document.terms_fields,
             "texts",
             "text_snippet",
             "participations",

@@ -8,6 +8,7 @@ import pycountry
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,19 @@ def format_partial_date(day, precision):
     """2023-11-09, 2023-11 or 2023, as far as the date is known; "" if not."""
     fmt = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}.get(precision)
     return day.strftime(fmt) if day and fmt else ""
+
+
+def optional_link(to, related_name, on_delete=models.PROTECT, **options):
+    """A foreign key that may be empty (null, and blank in forms); by default the
+    record it points at cannot be deleted while something links to it."""
+    return models.ForeignKey(
+        to,
+        null=True,
+        blank=True,
+        on_delete=on_delete,
+        related_name=related_name,
+        **options,
+    )
 
 
 class Localized(NamedTuple):
@@ -189,3 +203,7 @@ class SlugKeyed(Searchable):
 
     def natural_key(self):
         return (self.slug,)
+
+    def get_absolute_url(self):
+        """The record's public page, the URL named after its model (`agreements:party`)."""
+        return reverse(f"agreements:{self._meta.model_name}", args=[self.slug])

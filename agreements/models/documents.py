@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..lifecycle import EventKind, Status, status_from_events
+from .. import choices
+from ..lifecycle import Status, status_from_events
 from ..querysets import DERIVED_COLUMNS, DocumentQuerySet, RecordQuerySet, normalize
 from .base import (
     Bilingual,
@@ -20,38 +20,16 @@ from .base import (
     Versioned,
     format_partial_date,
     localized_property,
+    optional_link,
     validate_currency,
 )
 from .records import Occasion, Party, Sector
 
 
 class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
-    class Kind(models.TextChoices):
-        TREATY = "treaty", _("treaty")
-        AGREEMENT = "agreement", _("agreement")
-        MEMORANDUM = "memorandum", _("memorandum of understanding")
-        JOINT_STATEMENT = "joint_statement", _("joint statement")
-        ACTION_PLAN = "action_plan", _("action plan or roadmap")
-        PROGRAMME = "programme", _("programme")
-        PROTOCOL = "protocol", _("protocol")
-        CONTRACT = "contract", _("commercial contract")
-        CONTRACT_PACKAGE = "contract_package", _("package of agreements and contracts")
-        UNKNOWN = "unknown", _("unknown")
-
-    class Level(models.TextChoices):
-        INTERSTATE = "interstate", _("interstate")
-        INTERGOVERNMENTAL = "intergovernmental", _("intergovernmental")
-        INTERDEPARTMENTAL = "interdepartmental", _("interdepartmental")
-        INTERREGIONAL = "interregional", _("interregional")
-        CORPORATE = "corporate", _("corporate")
-        MIXED = "mixed", _("mixed")
-        UNKNOWN = "unknown", _("unknown")
-
-    class TitleStatus(models.TextChoices):
-        OFFICIAL = "official", _("official title")
-        REPORTED = "reported", _("title as reported; official wording may differ")
-        DESCRIPTIVE = "descriptive", _("description, not a title")
-        UNKNOWN = "unknown", _("title unknown")
+    Kind = choices.DocumentKind
+    Level = choices.LegalLevel
+    TitleStatus = choices.TitleStatus
 
     # Bounded so that titles fit the ordering indexes (B-tree rows < 2.7 kB).
     title_ru = models.TextField(_("title (Russian)"), max_length=1000, blank=True)
@@ -79,14 +57,7 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
     )
     place_ru = models.CharField(_("place signed (Russian)"), max_length=200, blank=True)
     place_en = models.CharField(_("place signed (English)"), max_length=200, blank=True)
-    occasion = models.ForeignKey(
-        Occasion,
-        verbose_name=_("occasion"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="documents",
-    )
+    occasion = optional_link(Occasion, "documents", verbose_name=_("occasion"))
     summary_ru = models.TextField(_("summary (Russian)"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
     term_years = models.PositiveSmallIntegerField(
@@ -129,6 +100,28 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
     export_line = models.TextField(editable=False, default="")
     history = HistoricalRecords(m2m_fields=[sectors], excluded_fields=DERIVED_COLUMNS)
 
+    # Field groups the API's records and the export give in this order: what
+    # identifies a document at a glance, and what it says (term, value, text).
+    headline_fields = (
+        "slug",
+        "title_ru",
+        "title_en",
+        "title_status",
+        "kind",
+        "legal_level",
+        "status",
+        "signed_on",
+        "signed_precision",
+    )
+    terms_fields = (
+        "summary_ru",
+        "summary_en",
+        "term_years",
+        "valid_until",
+        "value_amount",
+        "value_currency",
+        "full_text_url",
+    )
     search_source = (
         "slug",
         "title_ru",
@@ -215,9 +208,6 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
     def signed_display(self):
         return format_partial_date(self.signed_on, self.signed_precision)
 
-    def get_absolute_url(self):
-        return reverse("agreements:document", args=[self.slug])
-
     def clean(self):
         errors = {}
         if self.value_amount is not None and self.value_amount < 0:
@@ -278,11 +268,7 @@ class DeletedDocument(models.Model):
 
 
 class Participation(Bilingual, Timestamped):
-    class Role(models.TextChoices):
-        PARTY = "party", _("party")
-        SIGNATORY = "signatory", _("signatory side")
-        AUTHORISED = "authorised", _("authorised organisation")
-        OTHER = "other", _("other")
+    Role = choices.ParticipationRole
 
     document = models.ForeignKey(
         Document, on_delete=models.CASCADE, related_name="participations"
@@ -332,20 +318,17 @@ class Participation(Bilingual, Timestamped):
 
 
 class LifecycleEvent(Timestamped):
-    Kind = EventKind
+    Kind = choices.EventKind
 
     document = models.ForeignKey(
         Document, on_delete=models.CASCADE, related_name="events"
     )
     kind = models.CharField(_("event"), max_length=24, choices=Kind.choices)
     occurred_on = models.DateField(_("date"))
-    party = models.ForeignKey(
+    party = optional_link(
         Party,
+        "events",
         verbose_name=_("by party"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="events",
         help_text=_("For a ratification: which party ratified."),
     )
     note = models.TextField(_("note"), blank=True)
@@ -385,13 +368,7 @@ class LifecycleEvent(Timestamped):
 
 
 class DocumentRelation(Timestamped):
-    class Kind(models.TextChoices):
-        IMPLEMENTS = "implements", _("implements")
-        AMENDS = "amends", _("amends")
-        SUPERSEDES = "supersedes", _("supersedes")
-        PART_OF = "part_of", _("is part of the package")
-        FOLLOWS = "follows", _("follows (came after, no stated link)")
-        RELATED = "related", _("is related to")
+    Kind = choices.RelationKind
 
     # How each kind reads from either end: "this document follows X" on the
     # later one, "this document is followed by Y" on the earlier one.

@@ -3,10 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .. import choices
 from ..querysets import PartyQuerySet
 from .base import (
     Bilingual,
@@ -15,6 +15,7 @@ from .base import (
     Versioned,
     country_name,
     localized_property,
+    optional_link,
     validate_country,
 )
 
@@ -34,18 +35,9 @@ class Sector(Versioned, SlugKeyed, Bilingual, Timestamped):
 
     name = localized_property("name")
 
-    def get_absolute_url(self):
-        return reverse("agreements:sector", args=[self.slug])
-
 
 class Party(Versioned, SlugKeyed, Bilingual, Timestamped):
-    class Kind(models.TextChoices):
-        STATE = "state", _("state")
-        GOVERNMENT = "government", _("government")
-        MINISTRY = "ministry", _("ministry or government body")
-        COMPANY = "company", _("company")
-        REGION = "region", _("region")
-        ORGANISATION = "organisation", _("organisation")
+    Kind = choices.PartyKind
 
     name_ru = models.CharField(_("name (Russian)"), max_length=300, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
@@ -59,13 +51,10 @@ class Party(Versioned, SlugKeyed, Bilingual, Timestamped):
             "ISO 3166-1 alpha-2 code (RU, KZ); empty for international bodies."
         ),
     )
-    parent = models.ForeignKey(
+    parent = optional_link(
         "self",
+        "children",
         verbose_name=_("belongs to"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
         help_text=_("A ministry belongs to its state; a subsidiary to its company."),
     )
     history = HistoricalRecords(excluded_fields=["search_text"])
@@ -111,18 +100,9 @@ class Party(Versioned, SlugKeyed, Bilingual, Timestamped):
             pk = Party.objects.filter(pk=pk).values_list("parent", flat=True).first()
         return seen + ([self.pk] if len(seen) >= limit else [])
 
-    def get_absolute_url(self):
-        return reverse("agreements:party", args=[self.slug])
-
 
 class Occasion(Versioned, SlugKeyed, Bilingual, Timestamped):
-    class Kind(models.TextChoices):
-        OFFICIAL_VISIT = "official_visit", _("official visit")
-        STATE_VISIT = "state_visit", _("state visit")
-        WORKING_VISIT = "working_visit", _("working visit")
-        SUMMIT = "summit", _("summit")
-        FORUM = "forum", _("forum")
-        OTHER = "other", _("other")
+    Kind = choices.OccasionKind
 
     name_ru = models.CharField(_("name (Russian)"), max_length=300, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
@@ -160,6 +140,3 @@ class Occasion(Versioned, SlugKeyed, Bilingual, Timestamped):
             raise ValidationError(
                 {"ended_on": _("An occasion cannot end before it starts.")}
             )
-
-    def get_absolute_url(self):
-        return reverse("agreements:occasion", args=[self.slug])

@@ -4,16 +4,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .. import choices
 from ..querysets import RecordQuerySet
-from .base import Bilingual, Timestamped, localized_property
+from .base import Bilingual, Timestamped, localized_property, optional_link
 from .documents import Document
 
 
 class ResearchQuestion(Bilingual, Timestamped):
-    class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        SETTLED = "settled", _("settled")
-        ABANDONED = "abandoned", _("set aside")
+    Status = choices.QuestionStatus
 
     slug = models.SlugField(_("identifier"), max_length=120, unique=True)
     question_ru = models.TextField(_("question (Russian)"), blank=True)
@@ -33,13 +31,11 @@ class ResearchQuestion(Bilingual, Timestamped):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
-    document = models.ForeignKey(
+    document = optional_link(
         Document,
-        verbose_name=_("document"),
-        null=True,
-        blank=True,
+        "research_questions",
         on_delete=models.CASCADE,
-        related_name="research_questions",
+        verbose_name=_("document"),
     )
     field = models.CharField(
         _("fact"),

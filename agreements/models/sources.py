@@ -3,22 +3,25 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .. import choices
 from ..querysets import CitationQuerySet, SourceQuerySet
-from .base import SlugKeyed, Timestamped, URLField, Versioned, format_partial_date
+from .base import (
+    SlugKeyed,
+    Timestamped,
+    URLField,
+    Versioned,
+    format_partial_date,
+    optional_link,
+)
 from .documents import Document
 from .records import Occasion, Party
 
 
 class Source(Versioned, SlugKeyed, Timestamped):
-    class Precision(models.TextChoices):
-        DAY = "day", _("day")
-        MONTH = "month", _("month")
-        YEAR = "year", _("year")
-        UNDATED = "undated", _("undated")
+    Precision = choices.SourcePrecision
 
     label = models.CharField(
         _("short label"),
@@ -81,9 +84,6 @@ class Source(Versioned, SlugKeyed, Timestamped):
     def __str__(self):
         return f"{self.publisher}: {self.title}" if self.publisher else self.title
 
-    def get_absolute_url(self):
-        return reverse("agreements:source", args=[self.slug])
-
     @property
     def published_display(self):
         return format_partial_date(self.published_on, self.published_precision)
@@ -129,22 +129,15 @@ def citable_facts():
 def _subject(model):
     """The link from a citation to a record of one kind (`Citation.SUBJECTS`);
     exactly one of them is set."""
-    return models.ForeignKey(
-        model, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
-    )
+    return optional_link(model, "citations", on_delete=models.CASCADE)
 
 
 class Citation(Timestamped):
-    class Kind(models.TextChoices):
-        SOURCED = "sourced", _("sourced")
-        EDITORIAL = "editorial", _("editorial — the editors' classification")
+    Kind = choices.CitationKind
 
     SUBJECTS = ("document", "occasion", "party")
 
-    class Confidence(models.TextChoices):
-        HIGH = "high", _("high — stated plainly by the source")
-        MEDIUM = "medium", _("medium — wording or date reconstructed from context")
-        LOW = "low", _("low — inferred")
+    Confidence = choices.Confidence
 
     kind = models.CharField(
         _("kind"),
@@ -156,12 +149,9 @@ class Citation(Timestamped):
             "sector, a legal level, a Russian form of a name). Say why in the note."
         ),
     )
-    source = models.ForeignKey(
+    source = optional_link(
         Source,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="citations",
+        "citations",
         help_text=_("Empty only for an editorial citation."),
     )
     document = _subject(Document)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .. import files
+from .. import choices, files
 from ..querysets import RecordQuerySet
 from .base import Timestamped, URLField
 from .documents import Document
@@ -102,14 +102,8 @@ class StoredFile(Timestamped):
 
 
 class DocumentText(StoredFile):
-    class Kind(models.TextChoices):
-        OFFICIAL = "official", _("official text")
-        TRANSLATION = "translation", _("unofficial translation")
-        ANNEX = "annex", _("annex")
-
-    class Language(models.TextChoices):
-        RU = "ru", _("Russian")
-        EN = "en", _("English")
+    Kind = choices.TextKind
+    Language = choices.TextLanguage
 
     folder = "texts"
     accepted = (files.PDF, files.DOCX, files.HTML, files.TEXT)

@@ -122,8 +122,10 @@ class AnonymousReadCacheMiddleware:
         # One entry per URL (and language, Accept), holding the version it was
         # made under: the version and the page come in one round trip.
         key = "page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
-        found = _safely(lambda: cache.get_many([VERSION_KEY, key]), {})
-        version = found.get(VERSION_KEY) or data_version()
+        found = _safely(lambda: cache.get_many([VERSION_KEY, key]))
+        if found is None:  # the cache is down (logged): served uncached
+            return self.get_response(request)
+        version = found.get(VERSION_KEY) or data_version()  # lost: a new one
         if version is None:
             return self.get_response(request)
         stored = found.get(key)

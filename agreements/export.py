@@ -83,7 +83,7 @@ def document_row(doc, sectors, parties, events, texts):
     return row
 
 
-def _grouped(rows):
+def grouped(rows):
     """{document id: [rest of the row, ...]} from (document id, ...) rows."""
     groups = {}
     for document, *rest in rows:
@@ -98,22 +98,22 @@ def document_rows(queryset):
     documents = queryset.values(*OWN).iterator(chunk_size=CHUNK)
     while chunk := list(itertools.islice(documents, CHUNK)):
         ids = [doc["id"] for doc in chunk]
-        sectors = _grouped(
+        sectors = grouped(
             Document.sectors.through.objects.filter(document__in=ids)
             .order_by("sector__name_en")
             .values_list("document", "sector__slug")
         )
-        parties = _grouped(
+        parties = grouped(
             Participation.objects.filter(document__in=ids).values_list(
                 "document", "party__slug", "role"
             )
         )
-        events = _grouped(
+        events = grouped(
             LifecycleEvent.objects.filter(document__in=ids).values_list(
                 "document", "kind", "occurred_on", "party__slug"
             )
         )
-        texts = _grouped(
+        texts = grouped(
             (text.document_id, text.get_absolute_url())
             for text in DocumentText.objects.filter(document__in=ids)
             .order_by("pk")

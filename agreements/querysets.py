@@ -167,31 +167,32 @@ class DocumentQuerySet(RecordQuerySet):
             ),
         )
 
+    def lean(self):
+        """The documents' own columns a list shows, with their occasion: none of
+        the long texts no list shows (each column not read is a value not
+        converted). The API's list rows read their sectors and parties as
+        plain values (`ListRowsSerializer`)."""
+        return self.select_related("occasion").defer(
+            *DERIVED_COLUMNS,
+            "summary_ru",
+            "summary_en",
+            "occasion__search_text",
+            "occasion__summary_ru",
+            "occasion__summary_en",
+        )
+
     def for_list(self):
-        """A list's rows: what `with_related()` reads, but of the sectors and
-        parties only their slugs and names, and none of the long texts no list
-        shows (a page of 50 rows builds some 250 model instances: each column
-        not read is a value not converted, a datetime not parsed)."""
+        """A list page's rows (`lean`) with, of their sectors and parties, only
+        the slugs and names (a page of 50 rows builds some 250 model instances)."""
         names = ("slug", "name_ru", "name_en")
-        return (
-            self.select_related("occasion")
-            .prefetch_related(
-                Prefetch("sectors", queryset=self._rows("sectors").only(*names)),
-                Prefetch(
-                    "participations",
-                    queryset=self._rows("participations")
-                    .select_related("party")
-                    .only("document", "party", "role", *(f"party__{n}" for n in names)),
-                ),
-            )
-            .defer(
-                *DERIVED_COLUMNS,
-                "summary_ru",
-                "summary_en",
-                "occasion__search_text",
-                "occasion__summary_ru",
-                "occasion__summary_en",
-            )
+        return self.lean().prefetch_related(
+            Prefetch("sectors", queryset=self._rows("sectors").only(*names)),
+            Prefetch(
+                "participations",
+                queryset=self._rows("participations")
+                .select_related("party")
+                .only("document", "party", "role", *(f"party__{n}" for n in names)),
+            ),
         )
 
     def with_details(self):

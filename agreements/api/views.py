@@ -202,7 +202,7 @@ class DocumentViewSet(RecordViewSet):
         if self.expanded:
             documents = documents.with_details()
         else:
-            documents = documents.for_list()
+            documents = documents.lean()  # sectors, parties: ListRowsSerializer
         return documents.with_text_snippets(self.request.query_params.get("q"))
 
     def get_serializer_class(self):

@@ -145,9 +145,10 @@ def test_postgresql_writes_the_same_csv_as_python(seeded):
 @postgresql_only
 def test_stored_export_lines_follow_every_change_to_what_they_show(seeded):
     """A line names sectors, parties and the occasion by slug (sectors in the
-    order of their English names) and carries `updated_at`: after a change to
-    any of them through its write path, the stored lines are still the ones the
-    row-by-row export writes."""
+    order of their English names) and carries `updated_at`, which a change to
+    any record shown on the document touches: after each change through its
+    write path, the stored lines are still the ones the row-by-row export
+    writes."""
     from agreements.export import csv_lines, document_rows, sql_csv_lines
 
     def stored_lines_are_current():
@@ -156,11 +157,20 @@ def test_stored_export_lines_follow_every_change_to_what_they_show(seeded):
         assert "".join(sql_csv_lines(queryset)) == python
         return python
 
-    document = Document.objects.filter(sectors__isnull=False, occasion__isnull=False)[0]
+    document = Document.objects.filter(
+        sectors__isnull=False, occasion__isnull=False, citations__isnull=False
+    )[0]
     before = stored_lines_are_current()
     sector, occasion = document.sectors.first(), document.occasion
     party = document.participations.first().party
-    for record, field in [(sector, "name_en"), (occasion, "slug"), (party, "slug")]:
+    source = document.citations.first().source  # not in the line: its updated_at is
+    changes = [
+        (sector, "name_en"),
+        (occasion, "slug"),
+        (party, "slug"),
+        (source, "title"),
+    ]
+    for record, field in changes:
         setattr(record, field, "zz-renamed-" + record._meta.model_name)
         record.save()
         record_changed(record)

@@ -74,21 +74,38 @@ def search_vectors_refresh(ids):
         Document.objects.filter(pk__in=ids).update(search_vector=search_vector())
 
 
-def export_lines_refresh(ids):
+def export_lines_refresh(ids, touched_at=None):
     """Recompute the stored CSV export lines of these documents (PostgreSQL only;
-    SQLite exports row by row): one UPDATE, each line written by the database."""
+    SQLite exports row by row): one UPDATE, each line written by the database.
+    With `touched_at`, the same UPDATE sets their `updated_at` to it (a line
+    carries it). Returns how many documents it updated."""
     if connection.vendor != "postgresql":
-        return
+        return 0
     try:
-        sql, params = csv_line_sql(Document.objects.filter(pk__in=ids).order_by())
+        queryset = Document.objects.filter(pk__in=ids).order_by()
+        sql, params = csv_line_sql(queryset, touched_at)
     except EmptyResultSet:  # no documents
-        return
+        return 0
+    touch, before = "", []
+    if touched_at:  # its parameter comes before those of the lines' SQL
+        touch, before = ", updated_at = %s", [touched_at]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {Document._meta.db_table} AS d SET export_line = l.line "
+            f"UPDATE {Document._meta.db_table} AS d SET export_line = l.line{touch} "
             f"FROM ({sql}) AS l WHERE d.id = l.id",
-            params,
+            [*before, *params],
         )
+        return cursor.rowcount
+
+
+def documents_touch(ids):
+    """Bump `updated_at` of these documents (a record they show changed, so that
+    ETags and `updated_since` see it); on PostgreSQL in the UPDATE that rewrites
+    their export lines, which carry it and may name the record."""
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        return export_lines_refresh(ids, touched_at=now)
+    return Document.objects.filter(pk__in=ids).update(updated_at=now)
 
 
 def documents_refresh(ids, *, touch=True):
@@ -163,17 +180,12 @@ def record_changed(record, shown_on=None):
     `documents_showing` gave before): bring the documents that show it up to date.
 
     Parties feed the derived columns, so their documents are re-derived; for the
-    other records a touch (so that ETags and `updated_since` see it) and their
-    export lines (which name sectors and occasions by slug) are enough.
+    other records a touch is enough (`documents_touch`).
     """
     if shown_on is None:
         shown_on = documents_showing(record).values_list("pk", flat=True)
     if record._meta.model_name in SHOWN_ON and not isinstance(record, Party):
-        touched = Document.objects.filter(pk__in=shown_on).update(
-            updated_at=timezone.now()
-        )
-        export_lines_refresh(shown_on)
-        return touched
+        return documents_touch(shown_on)
     return documents_refresh(shown_on)
 
 

@@ -200,8 +200,9 @@ def _literal(text):
     return "'" + text.replace("'", "''") + "'"
 
 
-def csv_line_sql(queryset):
-    """(SQL, params) of the documents' CSV lines: rows (id, line), in no order."""
+def csv_line_sql(queryset, touched_at=None):
+    """(SQL, params) of the documents' CSV lines: rows (id, line), in no order;
+    with `touched_at`, the lines they have once `updated_at` is that."""
     own, params = queryset.values(*OWN).query.sql_with_params()
     fields = {f.name: f.get_internal_type() for f in Document._meta.concrete_fields}
     constants = {
@@ -224,13 +225,20 @@ def csv_line_sql(queryset):
             sql = f"f.{column}::text"
         cell = NEUTRALISED.format(sql, starts, _literal(NEUTRALISER))
         cells.append(f"coalesce({cell}, '') AS {column}")
-    names = ", ".join(connection.ops.quote_name(name) for name in OWN)
+    names = [connection.ops.quote_name(name) for name in OWN]
+    values = [  # f's columns: the queryset's own values, or the new timestamp
+        f"{_literal(touched_at.isoformat())}::timestamptz AS {column}"
+        if touched_at and name == "updated_at"
+        else column
+        for name, column in zip(OWN, names, strict=True)
+    ]
     joins = " ".join(f"LEFT JOIN {c} ON {c}.id = f.id" for c in NESTED)
     line = " || ',' || ".join(QUOTED.format(column) for column in COLUMNS)
     # OFFSET 0 keeps each cell computed once, not once per mention in `line`.
     # No % sign in what is added here: only `own` has parameters.
     sql = (
-        f"WITH f AS MATERIALIZED (SELECT * FROM ({own}) AS f({names})), "
+        f"WITH f AS MATERIALIZED (SELECT {', '.join(values)} "
+        f"FROM ({own}) AS f({', '.join(names)})), "
         f"{', '.join(nested)} SELECT t.id, {line} AS line FROM (SELECT f.id, "
         f"{', '.join(cells)} FROM f {joins} OFFSET 0) AS t"
     )

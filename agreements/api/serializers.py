@@ -333,8 +333,9 @@ class ShownStatusMixin(serializers.Serializer):
 class ListRowsSerializer(serializers.ListSerializer):
     """A page of list rows whose sectors and parties are read for the whole page
     as plain values, two queries, instead of as model instances with a related
-    manager each (in-process, a page of 50 rows: 21 ms as instances, 4 as
-    values). The documents come without prefetches (`DocumentQuerySet.lean`)."""
+    manager each (an uncached page of 50 rows at 100,000 documents, in-process:
+    16 ms with instances, 9 ms with values). The documents come without
+    prefetches (`DocumentQuerySet.lean`)."""
 
     def to_representation(self, data):
         documents = list(data)

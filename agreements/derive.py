@@ -5,8 +5,11 @@ PostgreSQL, the full-text search vector (from the document's own fields, its
 parties and signatories, and the text extracted from its attached files) are
 never typed in. Every write path — admin, API, import, management commands,
 fixture loading — calls `documents_refresh` once, after it has written the
-rows the columns depend on.
+rows the columns depend on. It also stores what the documents are shown as
+(`renderings_refresh`): their CSV export lines and API records.
 """
+
+import json
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
@@ -14,8 +17,10 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, Left
-from django.utils import timezone
+from django.utils import timezone, translation
+from rest_framework.renderers import JSONRenderer
 
+from .api.serializers import DocumentSerializer
 from .caching import announce_change
 from .export import csv_line_sql
 from .lifecycle import status_from_events
@@ -98,6 +103,45 @@ def export_lines_refresh(ids, touched_at=None):
         return cursor.rowcount
 
 
+# Stands for the scheme and host of the request in a stored API record: no text
+# holds a NUL (PostgreSQL refuses one in text, Django's and DRF's forms too),
+# and JSON writes it as `\u0000`.
+ORIGIN = "\x00"
+
+
+class StoredOrigin:
+    """The request a stored API record is built with: it only makes URLs."""
+
+    def build_absolute_uri(self, path):
+        return ORIGIN + path
+
+
+def api_records_refresh(ids):
+    """Store the API records of these documents (`Document.api_record`), as the
+    detail endpoint would answer them, for their current `updated_at`."""
+    documents = Document.objects.filter(pk__in=ids).with_details()
+    context = {"request": StoredOrigin()}
+    with translation.override("en"):  # the API's one language
+        for document in documents:
+            data = DocumentSerializer(document, context=context).data
+            document.api_record = JSONRenderer().render(data).decode()
+            document.api_record_at = document.updated_at
+    Document.objects.bulk_update(documents, ["api_record", "api_record_at"])
+
+
+def stored_api_record(text, request):
+    """A stored API record (`api_records_refresh`) as this request's data."""
+    origin = request.build_absolute_uri("/")[:-1]
+    return json.loads(text.replace('"\\u0000/', f'"{origin}/'))
+
+
+def renderings_refresh(ids):
+    """Store what these documents are shown as: export lines (on PostgreSQL)
+    and API records; after their own columns are derived."""
+    export_lines_refresh(ids)
+    api_records_refresh(ids)
+
+
 def documents_touch(ids):
     """Bump `updated_at` of these documents (a record they show changed, so that
     ETags and `updated_since` see it); on PostgreSQL in the UPDATE that rewrites
@@ -145,7 +189,7 @@ def documents_refresh(ids, *, touch=True):
             document.updated_at = now
         Document.objects.bulk_update(documents, fields, batch_size=250)
         search_vectors_refresh(batch)
-        export_lines_refresh(batch)
+        renderings_refresh(batch)
     if ids:  # bulk updates send no signals: say so ourselves
         announce_change()
     return len(ids)

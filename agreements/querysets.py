@@ -25,9 +25,11 @@ NEAR_MISSES = 1000
 
 # PostgreSQL text search configuration of an attached text's language.
 TEXT_CONFIG = {"ru": "russian", "en": "english"}
-# A document's columns derived for search and export: as long as all its texts,
-# shown on no page, kept out of its history.
-DERIVED_COLUMNS = ["search_text", "search_vector", "export_line"]
+# What a document is shown as, stored (derive.renderings_refresh).
+RENDERINGS = ["export_line", "api_record", "api_record_at"]
+# A document's columns derived for search and display: as long as all its texts,
+# shown on no page as such, kept out of its history.
+DERIVED_COLUMNS = ["search_text", "search_vector", *RENDERINGS]
 
 
 def within_time_limit(compute, milliseconds):

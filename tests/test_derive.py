@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from agreements.derive import record_changed
 from agreements.lifecycle import EventKind, Status
 from agreements.models import Document, Participation
 
@@ -203,3 +204,56 @@ def test_loaddata_derives_the_fixture_once_keeping_timestamps():
     assert memo.status == Status.SIGNED
     assert "шульгинов" in memo.search_text or "кокшетау" in memo.search_text
     assert run.count == 1
+
+
+def detail_bodies(client, slugs, **headers):
+    return {
+        slug: client.get(f"/api/v1/documents/{slug}/", **headers).content
+        for slug in slugs
+    }
+
+
+def test_the_api_detail_serves_the_stored_record_as_built_again(
+    seeded, client, settings
+):
+    """Every fixture document (citations, sources with archived copies, texts,
+    relations, facts) answers its stored record in one query, with the URLs of
+    the host asked, byte for byte what the serializer builds when none is stored."""
+    settings.ALLOWED_HOSTS = ["mirror.example.org"]
+    slugs = list(Document.objects.values_list("slug", flat=True))
+    host = {"HTTP_HOST": "mirror.example.org"}
+    with CaptureQueriesContext(connection) as read:  # the cache is a table too
+        client.get(f"/api/v1/documents/{slugs[0]}/", **host)
+    assert sum("agreements_" in q["sql"] for q in read.captured_queries) == 1
+    stored = detail_bodies(client, slugs, **host)
+    Document.objects.update(api_record_at=None)
+    built = detail_bodies(client, slugs, **host)
+    assert stored == built
+    assert all(
+        b'"url":"http://mirror.example.org/en/documents/' in b for b in built.values()
+    )
+    assert not any(b"\\u0000" in body for body in stored.values())
+
+
+def test_a_write_the_stored_record_does_not_show_is_served_at_once(seeded, api, client):
+    """A touch by a record the document shows (its source's new title) makes
+    the stored record stale: the next read builds it again; a write to the
+    document itself stores it anew."""
+    document = Document.objects.filter(citations__source__isnull=False)[0]
+    source = document.citations.filter(source__isnull=False)[0].source
+    url = f"/api/v1/documents/{document.slug}/"
+    assert "Renamed source" not in client.get(url).content.decode()
+    source.title = "Renamed source"
+    source.save()
+    record_changed(source)
+    assert "Renamed source" in client.get(url).content.decode()
+    changed = api.patch(
+        url,
+        {"title_en": "Retitled"},
+        format="json",
+        HTTP_IF_MATCH=client.get(url)["ETag"],
+    )
+    assert changed.status_code == 200, changed.content
+    document.refresh_from_db()
+    assert document.api_record_at == document.updated_at
+    assert client.get(url).json() == changed.json()

@@ -1,6 +1,6 @@
 import hashlib
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import http_date, quote_etag
@@ -21,7 +21,12 @@ from rest_framework.response import Response
 from .. import filters
 from ..caching import data_version, version_time
 from ..citing import permanent_url
-from ..derive import documents_showing, record_changed, record_deleted
+from ..derive import (
+    documents_showing,
+    record_changed,
+    record_deleted,
+    stored_api_record,
+)
 from ..export import COLUMNS, export_response
 from ..history import document_history
 from ..models import (
@@ -204,6 +209,26 @@ class DocumentViewSet(RecordViewSet):
         else:
             documents = documents.lean()  # sectors, parties: ListRowsSerializer
         return documents.with_text_snippets(self.request.query_params.get("q"))
+
+    def retrieve(self, request, *args, **kwargs):
+        """The stored API record while it is current (`Document.api_record`);
+        built again, as any record, after a write it does not yet show, or when
+        `as_of` or `q` change what the record shows."""
+        if request.query_params.keys() - {"format"}:
+            return super().retrieve(request, *args, **kwargs)
+        stored = (
+            Document.objects.filter(slug=kwargs["slug"], api_record_at=F("updated_at"))
+            .only("pk", "version", "updated_at", "api_record")
+            .first()
+        )
+        if stored is None:
+            return super().retrieve(request, *args, **kwargs)
+        return self._conditional(
+            request,
+            object_etag(stored),
+            stored.updated_at,
+            lambda: Response(stored_api_record(stored.api_record, request)),
+        )
 
     def get_serializer_class(self):
         if self.expanded:

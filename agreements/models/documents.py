@@ -98,6 +98,12 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
     # million documents reads lines in order, it does not join and format them
     # again. Unused on SQLite.
     export_line = models.TextField(editable=False, default="")
+    # Its API record (the detail endpoint's JSON, URLs relative to a placeholder
+    # origin), written with the other derived columns (derive.renderings_refresh)
+    # and served while `api_record_at` equals `updated_at`: any later write,
+    # a touch by a record it shows included, makes the endpoint build it again.
+    api_record = models.TextField(editable=False, default="")
+    api_record_at = models.DateTimeField(null=True, editable=False)
     history = HistoricalRecords(m2m_fields=[sectors], excluded_fields=DERIVED_COLUMNS)
 
     # Field groups the API's records and the export give in this order: what

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from agreements.caching import announce_change
-from agreements.derive import export_lines_refresh, search_vectors_refresh
+from agreements.derive import renderings_refresh, search_vectors_refresh
 from agreements.lifecycle import EventKind, status_from_events
 from agreements.models import (
     Citation,
@@ -167,14 +167,16 @@ class Command(BaseCommand):
                 size = min(BATCH, count - done)
                 ids += self._batch(rng, first + done, size, parties, sectors, source)
                 self._progress("documents", done + size, count, started)
-            if connection.vendor == "postgresql":
-                derived = time.monotonic()
-                for done in range(0, count, BATCH):
-                    search_vectors_refresh(ids[done : done + BATCH])
-                    export_lines_refresh(ids[done : done + BATCH])
-                    self._progress(
-                        "search vectors and export lines", done + BATCH, count, derived
-                    )
+            derived = time.monotonic()
+            for done in range(0, count, BATCH):
+                search_vectors_refresh(ids[done : done + BATCH])
+                renderings_refresh(ids[done : done + BATCH])
+                self._progress(
+                    "search vectors, export lines, API records",
+                    done + BATCH,
+                    count,
+                    derived,
+                )
         if connection.vendor == "postgresql":
             # Planner statistics for every table just filled, and (outside a
             # transaction) the visibility map that index-only counts need;

@@ -9,8 +9,6 @@ rows the columns depend on. It also stores what the documents are shown as
 (`renderings_refresh`): their CSV export lines and API records.
 """
 
-import json
-
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import EmptyResultSet
@@ -20,7 +18,11 @@ from django.db.models.functions import Coalesce, Concat, Left
 from django.utils import timezone, translation
 from rest_framework.renderers import JSONRenderer
 
-from .api.serializers import DocumentSerializer
+from .api.serializers import (
+    DocumentListSerializer,
+    DocumentSerializer,
+    StoredOrigin,
+)
 from .caching import announce_change
 from .export import csv_line_sql
 from .lifecycle import status_from_events
@@ -103,36 +105,25 @@ def export_lines_refresh(ids, touched_at=None):
         return cursor.rowcount
 
 
-# Stands for the scheme and host of the request in a stored API record: no text
-# holds a NUL (PostgreSQL refuses one in text, Django's and DRF's forms too),
-# and JSON writes it as `\u0000`.
-ORIGIN = "\x00"
-
-
-class StoredOrigin:
-    """The request a stored API record is built with: it only makes URLs."""
-
-    def build_absolute_uri(self, path):
-        return ORIGIN + path
-
-
 def api_records_refresh(ids):
-    """Store the API records of these documents (`Document.api_record`), as the
-    detail endpoint would answer them, for their current `updated_at`."""
+    """Store the API records and list rows of these documents (`api_record`,
+    `api_row`), as the API would answer them, for their current `updated_at`."""
     documents = Document.objects.filter(pk__in=ids).with_details()
     context = {"request": StoredOrigin()}
+    # One serializer of each for all: DRF copies a serializer's fields per instance.
+    record, row = (
+        DocumentSerializer(context=context),
+        DocumentListSerializer(context=context),
+    )
+    render = JSONRenderer().render
     with translation.override("en"):  # the API's one language
         for document in documents:
-            data = DocumentSerializer(document, context=context).data
-            document.api_record = JSONRenderer().render(data).decode()
+            document.api_record = render(record.to_representation(document)).decode()
+            document.api_row = render(row.to_representation(document)).decode()
             document.api_record_at = document.updated_at
-    Document.objects.bulk_update(documents, ["api_record", "api_record_at"])
-
-
-def stored_api_record(text, request):
-    """A stored API record (`api_records_refresh`) as this request's data."""
-    origin = request.build_absolute_uri("/")[:-1]
-    return json.loads(text.replace('"\\u0000/', f'"{origin}/'))
+    Document.objects.bulk_update(
+        documents, ["api_record", "api_row", "api_record_at"], batch_size=100
+    )
 
 
 def renderings_refresh(ids):

@@ -26,7 +26,7 @@ NEAR_MISSES = 1000
 # PostgreSQL text search configuration of an attached text's language.
 TEXT_CONFIG = {"ru": "russian", "en": "english"}
 # What a document is shown as, stored (derive.renderings_refresh).
-RENDERINGS = ["export_line", "api_record", "api_record_at"]
+RENDERINGS = ["export_line", "api_record", "api_row", "api_record_at"]
 # A document's columns derived for search and display: as long as all its texts,
 # shown on no page as such, kept out of its history.
 DERIVED_COLUMNS = ["search_text", "search_vector", *RENDERINGS]
@@ -169,13 +169,14 @@ class DocumentQuerySet(RecordQuerySet):
             ),
         )
 
-    def lean(self):
+    def lean(self, *derived):
         """The documents' own columns a list shows, with their occasion: none of
         the long texts no list shows (each column not read is a value not
-        converted). The API's list rows read their sectors and parties as
-        plain values (`ListRowsSerializer`)."""
+        converted), nor of the `DERIVED_COLUMNS` but those named. The API's list
+        rows are stored, or read their sectors and parties as plain values
+        (`ListRowsSerializer`)."""
         return self.select_related("occasion").defer(
-            *DERIVED_COLUMNS,
+            *(column for column in DERIVED_COLUMNS if column not in derived),
             "summary_ru",
             "summary_en",
             "occasion__search_text",

@@ -206,28 +206,32 @@ def test_loaddata_derives_the_fixture_once_keeping_timestamps():
     assert run.count == 1
 
 
-def detail_bodies(client, slugs, **headers):
-    return {
-        slug: client.get(f"/api/v1/documents/{slug}/", **headers).content
-        for slug in slugs
-    }
+def api_bodies(client, slugs, **headers):
+    """The list page and each document's detail, as served."""
+    paths = ["/api/v1/documents/", *(f"/api/v1/documents/{slug}/" for slug in slugs)]
+    return {path: client.get(path, **headers).content for path in paths}
 
 
-def test_the_api_detail_serves_the_stored_record_as_built_again(
+def test_the_api_serves_stored_records_and_rows_as_built_again(
     seeded, client, settings
 ):
     """Every fixture document (citations, sources with archived copies, texts,
-    relations, facts) answers its stored record in one query, with the URLs of
-    the host asked, byte for byte what the serializer builds when none is stored."""
+    relations, facts) answers its stored record in one query, and the list its
+    stored rows with no query for sectors or parties, with the URLs of the host
+    asked: byte for byte what the serializers build when none is stored."""
     settings.ALLOWED_HOSTS = ["mirror.example.org"]
     slugs = list(Document.objects.values_list("slug", flat=True))
     host = {"HTTP_HOST": "mirror.example.org"}
-    with CaptureQueriesContext(connection) as read:  # the cache is a table too
-        client.get(f"/api/v1/documents/{slugs[0]}/", **host)
-    assert sum("agreements_" in q["sql"] for q in read.captured_queries) == 1
-    stored = detail_bodies(client, slugs, **host)
+    for path, tables in [
+        (f"/api/v1/documents/{slugs[0]}/", 1),
+        ("/api/v1/documents/", 2),  # the count, the page
+    ]:
+        with CaptureQueriesContext(connection) as read:  # the cache is a table too
+            client.get(path, **host)
+        assert sum("agreements_" in q["sql"] for q in read.captured_queries) == tables
+    stored = api_bodies(client, slugs, **host)
     Document.objects.update(api_record_at=None)
-    built = detail_bodies(client, slugs, **host)
+    built = api_bodies(client, slugs, **host)
     assert stored == built
     assert all(
         b'"url":"http://mirror.example.org/en/documents/' in b for b in built.values()

@@ -21,12 +21,7 @@ from rest_framework.response import Response
 from .. import filters
 from ..caching import data_version, version_time
 from ..citing import permanent_url
-from ..derive import (
-    documents_showing,
-    record_changed,
-    record_deleted,
-    stored_api_record,
-)
+from ..derive import documents_showing, record_changed, record_deleted
 from ..export import COLUMNS, export_response
 from ..history import document_history
 from ..models import (
@@ -207,7 +202,7 @@ class DocumentViewSet(RecordViewSet):
         if self.expanded:
             documents = documents.with_details()
         else:
-            documents = documents.lean()  # sectors, parties: ListRowsSerializer
+            documents = documents.lean("api_row", "api_record_at")
         return documents.with_text_snippets(self.request.query_params.get("q"))
 
     def retrieve(self, request, *args, **kwargs):
@@ -227,7 +222,7 @@ class DocumentViewSet(RecordViewSet):
             request,
             object_etag(stored),
             stored.updated_at,
-            lambda: Response(stored_api_record(stored.api_record, request)),
+            lambda: Response(serializers.stored_api_record(stored.api_record, request)),
         )
 
     def get_serializer_class(self):

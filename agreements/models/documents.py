@@ -98,11 +98,13 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
     # million documents reads lines in order, it does not join and format them
     # again. Unused on SQLite.
     export_line = models.TextField(editable=False, default="")
-    # Its API record (the detail endpoint's JSON, URLs relative to a placeholder
-    # origin), written with the other derived columns (derive.renderings_refresh)
-    # and served while `api_record_at` equals `updated_at`: any later write,
-    # a touch by a record it shows included, makes the endpoint build it again.
+    # Its API record and list row (the JSON of the detail endpoint and of a row
+    # of the list, URLs with a placeholder origin), written with the other derived
+    # columns (derive.renderings_refresh) and served while `api_record_at` equals
+    # `updated_at`: after any later write, a touch by a record it shows included,
+    # the API builds them again.
     api_record = models.TextField(editable=False, default="")
+    api_row = models.TextField(editable=False, default="")
     api_record_at = models.DateTimeField(null=True, editable=False)
     history = HistoricalRecords(m2m_fields=[sectors], excluded_fields=DERIVED_COLUMNS)
 

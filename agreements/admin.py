@@ -154,6 +154,8 @@ class DerivedDataAdmin:
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         record_changed(form.instance)
+        if "document" in form.changed_data and form.initial.get("document"):
+            documents_refresh([form.initial["document"]])  # the one it left
 
     def delete_model(self, request, obj):
         self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from agreements.derive import record_changed
 from agreements.lifecycle import EventKind, Status
-from agreements.models import Document, Participation
+from agreements.models import Document, Participation, ResearchQuestion
 
 from .conftest import api_as
 from .factories import DocumentFactory, PartyFactory
@@ -261,3 +261,23 @@ def test_a_write_the_stored_record_does_not_show_is_served_at_once(seeded, api, 
     document.refresh_from_db()
     assert document.api_record_at == document.updated_at
     assert client.get(url).json() == changed.json()
+
+
+def test_a_question_moved_to_another_document_leaves_the_first_one(
+    seeded, analyst_client, client
+):
+    """Both documents are derived again: the API record of the one it left no
+    longer lists the question."""
+    question = ResearchQuestion.objects.filter(document__isnull=False)[0]
+    left, other = (
+        question.document,
+        Document.objects.exclude(pk=question.document_id)[0],
+    )
+    url = reverse("admin:agreements_researchquestion_change", args=[question.pk])
+    data = change_form_data(analyst_client, url)
+    data["document"] = other.pk
+    assert analyst_client.post(url, data).status_code == 302
+    facts = client.get(f"/api/v1/documents/{left.slug}/").json()["facts"]
+    assert question.slug not in {q for fact in facts for q in fact["open_questions"]}
+    facts = client.get(f"/api/v1/documents/{other.slug}/").json()["facts"]
+    assert question.slug in {q for fact in facts for q in fact["open_questions"]}

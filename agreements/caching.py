@@ -199,8 +199,9 @@ class AnonymousReadCacheMiddleware:
 
 
 def estimated_rows(queryset):
-    """PostgreSQL's planner estimate of how many rows `queryset` has (no scan)."""
-    sql, params = queryset.query.sql_with_params()
+    """PostgreSQL's planner estimate of how many rows `queryset` has (no scan);
+    of its keys only, unordered: as many rows, less SQL to write and plan."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         return int(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token, TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import models
 from .admin_files import DocumentTextInline
 from .admin_forms import BulkChoiceForm, DocumentFromSourceForm, RecordAdminForm
 from .caching import CachedCountPaginator, remember
@@ -26,19 +27,6 @@ from .derive import (
 )
 from .export import export_response
 from .history import ROW_HISTORY
-from .models import (
-    Citation,
-    Document,
-    DocumentRelation,
-    LifecycleEvent,
-    Occasion,
-    Participation,
-    Party,
-    ResearchQuestion,
-    Sector,
-    Source,
-    StaleVersion,
-)
 from .models.sources import citable_facts
 from .params import parse_int
 
@@ -49,7 +37,7 @@ admin.site.site_title = _("Agreement Tracker")
 def picker_label(record):
     """What a search-as-you-type picker shows: a short title or name and the
     slug of a document or source, by which analysts know them."""
-    if isinstance(record, Document | Source):
+    if isinstance(record, models.Document | models.Source):
         title = truncatechars(str(record), 60) if str(record) else ""
         return f"{title} ({record.slug})" if title else record.slug
     return str(record)
@@ -71,7 +59,10 @@ class PickerLabelMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and db_field.related_model in (Document, Source):
+        if field is not None and db_field.related_model in (
+            models.Document,
+            models.Source,
+        ):
             field.label_from_instance = picker_label
         return field
 
@@ -229,7 +220,8 @@ class RecordAdmin(
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except StaleVersion:  # saved by someone else between our check and our write
+        except models.StaleVersion:
+            # Saved by someone else between our check and our write.
             self.message_user(
                 request,
                 _(
@@ -251,7 +243,7 @@ class SignedYearFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         years = (
-            Document.objects.exclude(signed_on=None)
+            models.Document.objects.exclude(signed_on=None)
             .annotate(year=ExtractYear("signed_on"))
             .values_list("year", flat=True)
             .distinct()
@@ -292,21 +284,21 @@ class WorkQueueFilter(admin.SimpleListFilter):
 
 
 class ParticipationInline(admin.TabularInline):
-    model = Participation
+    model = models.Participation
     extra = 0
     autocomplete_fields = ["party"]
     fields = ["party", "role", "signatory_ru", "signatory_en", "position"]
 
 
 class LifecycleEventInline(admin.TabularInline):
-    model = LifecycleEvent
+    model = models.LifecycleEvent
     extra = 0
     autocomplete_fields = ["party"]
     fields = ["kind", "occurred_on", "party", "note"]
 
 
 class CitationInline(PickerLabelMixin, admin.StackedInline):
-    model = Citation
+    model = models.Citation
     extra = 0
     autocomplete_fields = ["source"]
     fields = [("kind", "source", "field", "confidence"), "claim", "quote", "note"]
@@ -322,7 +314,7 @@ class DocumentCitationInline(CitationInline):
 
 
 class RelationInline(PickerLabelMixin, admin.TabularInline):
-    model = DocumentRelation
+    model = models.DocumentRelation
     fk_name = "from_document"
     extra = 0
     autocomplete_fields = ["to_document"]
@@ -346,7 +338,7 @@ def row_changes(document_id):
     return sorted(changes, key=lambda change: change[0].history_date, reverse=True)
 
 
-@admin.register(Document)
+@admin.register(models.Document)
 class DocumentAdmin(RecordAdmin):
     form = DocumentAdminForm
     list_display = [
@@ -434,7 +426,7 @@ class DocumentAdmin(RecordAdmin):
         documents_refresh(
             row.to_document_id
             for formset in formsets
-            if formset.model is DocumentRelation
+            if formset.model is models.DocumentRelation
             for row in formset.deleted_objects
         )
 
@@ -487,7 +479,7 @@ class DocumentAdmin(RecordAdmin):
             request,
             queryset,
             "add_sector",
-            Sector.objects.all(),
+            models.Sector.objects.all(),
             _("Sector to add"),
             lambda doc, sector: doc.sectors.add(sector),
         )
@@ -503,14 +495,14 @@ class DocumentAdmin(RecordAdmin):
             request,
             queryset,
             "set_occasion",
-            Occasion.objects.all(),
+            models.Occasion.objects.all(),
             _("Occasion"),
             apply,
         )
 
     @admin.action(description=_("Export the selected documents (CSV)"))
     def export_csv(self, request, queryset):
-        selected = Document.objects.filter(pk__in=queryset.values("pk"))
+        selected = models.Document.objects.filter(pk__in=queryset.values("pk"))
         return export_response(selected, "csv", filename="selected-documents")
 
     def bulk_choice(self, request, queryset, action, choices, label, apply):
@@ -525,7 +517,7 @@ class DocumentAdmin(RecordAdmin):
             with transaction.atomic():
                 pks = list(queryset.values_list("pk", flat=True))  # no GROUP BY
                 documents = list(
-                    Document.objects.select_for_update().filter(pk__in=pks)
+                    models.Document.objects.select_for_update().filter(pk__in=pks)
                 )
                 for doc in documents:
                     apply(doc, form.cleaned_data["choice"])
@@ -557,7 +549,7 @@ class DocumentAdmin(RecordAdmin):
             .annotate(
                 n_citations=Coalesce(
                     Subquery(
-                        Citation.objects.filter(document=OuterRef("pk"))
+                        models.Citation.objects.filter(document=OuterRef("pk"))
                         .order_by()
                         .values("document")
                         .annotate(n=Count("*"))
@@ -605,13 +597,15 @@ def document_from_source(form):
     form.instance._change_reason = reason
     document = form.save()
     rows = [
-        Participation(document=document, party=party, position=position)
+        models.Participation(document=document, party=party, position=position)
         for position, party in enumerate(form.cleaned_data["parties"])
     ]
     if document.signed_on:
-        kind = LifecycleEvent.Kind.SIGNED
+        kind = models.LifecycleEvent.Kind.SIGNED
         rows.append(
-            LifecycleEvent(document=document, kind=kind, occurred_on=document.signed_on)
+            models.LifecycleEvent(
+                document=document, kind=kind, occurred_on=document.signed_on
+            )
         )
     for row in rows + form.citations(document, source):
         row._change_reason = reason
@@ -620,7 +614,7 @@ def document_from_source(form):
     return document
 
 
-@admin.register(Party)
+@admin.register(models.Party)
 class PartyAdmin(RecordAdmin):
     list_display = ["__str__", "name_ru", "kind", "country", "parent"]
     list_filter = ["kind", "country"]
@@ -665,13 +659,13 @@ class DocumentCountMixin(RelatedCountMixin):
     document_count = count_column(_("documents"), "documents")
 
 
-@admin.register(Sector)
+@admin.register(models.Sector)
 class SectorAdmin(DocumentCountMixin, RecordAdmin):
     list_display = ["__str__", "name_ru", "slug", "document_count"]
     fields = ["slug", "name_ru", "name_en"]
 
 
-@admin.register(Occasion)
+@admin.register(models.Occasion)
 class OccasionAdmin(DocumentCountMixin, RecordAdmin):
     list_display = ["__str__", "kind", "started_on", "place_en", "document_count"]
     list_filter = ["kind"]
@@ -686,7 +680,7 @@ class OccasionAdmin(DocumentCountMixin, RecordAdmin):
     ]
 
 
-@admin.register(Source)
+@admin.register(models.Source)
 class SourceAdmin(RelatedCountMixin, RecordAdmin):
     counted = "citations"
     list_display = [
@@ -715,7 +709,7 @@ class SourceAdmin(RelatedCountMixin, RecordAdmin):
     citation_count = count_column(_("citations"), "citations")
 
 
-@admin.register(Citation)
+@admin.register(models.Citation)
 class CitationAdmin(DerivedDataAdmin, PickerLabelMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "field", "claim", "confidence", "source"]
     list_filter = ["confidence", "field", "source"]
@@ -724,7 +718,7 @@ class CitationAdmin(DerivedDataAdmin, PickerLabelMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["source", "document", "occasion", "party"]
 
 
-@admin.register(LifecycleEvent)
+@admin.register(models.LifecycleEvent)
 class LifecycleEventAdmin(DerivedDataAdmin, PickerLabelMixin, SimpleHistoryAdmin):
     list_display = ["document", "kind", "occurred_on", "party"]
     list_filter = ["kind"]
@@ -789,7 +783,7 @@ class OwnTokenAdmin(admin.ModelAdmin):
         return render(request, "admin/authtoken/own_token.html", context)
 
 
-@admin.register(ResearchQuestion)
+@admin.register(models.ResearchQuestion)
 class ResearchQuestionAdmin(DerivedDataAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "status", "document", "field"]
     list_filter = ["status"]

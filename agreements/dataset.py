@@ -15,21 +15,17 @@ import json
 import zipfile
 from dataclasses import dataclass
 
-from django.db import models
+from django.db.models import (
+    AutoField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    IntegerField,
+)
 from django.utils import timezone, translation
 
+from . import models
 from .export import csv_cell
-from .models import (
-    Citation,
-    Document,
-    DocumentRelation,
-    LifecycleEvent,
-    Occasion,
-    Participation,
-    Party,
-    Sector,
-    Source,
-)
 
 LICENCE = {
     "name": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
@@ -66,24 +62,24 @@ def _same(*names):
 
 
 TABLES = [
-    Table("sectors", Sector, _same("slug", "name_ru", "name_en"), ("slug",)),
+    Table("sectors", models.Sector, _same("slug", "name_ru", "name_en"), ("slug",)),
     Table(
         "occasions",
-        Occasion,
+        models.Occasion,
         _same("slug", "name_ru", "name_en", "kind", "started_on", "ended_on")
         + _same("place_ru", "place_en", "summary_ru", "summary_en"),
         ("slug",),
     ),
     Table(
         "parties",
-        Party,
+        models.Party,
         _same("slug", "name_ru", "name_en", "kind", "country")
         + [("parent", "parent__slug")],
         ("slug",),
     ),
     Table(
         "documents",
-        Document,
+        models.Document,
         _same("slug", "title_ru", "title_en", "title_status", "kind", "legal_level")
         + _same("status", "signed_on", "signed_precision", "place_ru", "place_en")
         + [("occasion", "occasion__slug")]
@@ -94,20 +90,20 @@ TABLES = [
     ),
     Table(
         "document_sectors",
-        Document.sectors.through,
+        models.Document.sectors.through,
         [("document", "document__slug"), ("sector", "sector__slug")],
         ("document__slug", "sector__slug"),
     ),
     Table(
         "participations",
-        Participation,
+        models.Participation,
         [("document", "document__slug"), ("party", "party__slug")]
         + _same("role", "signatory_ru", "signatory_en", "position"),
         ("document__slug", "position", "pk"),
     ),
     Table(
         "events",
-        LifecycleEvent,
+        models.LifecycleEvent,
         [("document", "document__slug")]
         + _same("kind", "occurred_on")
         + [("party", "party__slug"), ("note", "note")],
@@ -115,14 +111,14 @@ TABLES = [
     ),
     Table(
         "relations",
-        DocumentRelation,
+        models.DocumentRelation,
         [("from_document", "from_document__slug")]
         + [("kind", "kind"), ("to_document", "to_document__slug"), ("note", "note")],
         ("from_document__slug", "to_document__slug", "kind"),
     ),
     Table(
         "sources",
-        Source,
+        models.Source,
         _same("slug", "label", "title", "publisher", "url", "archived_url")
         + _same("language", "published_on", "published_precision", "accessed_on")
         + _same("note"),
@@ -130,7 +126,7 @@ TABLES = [
     ),
     Table(
         "citations",
-        Citation,
+        models.Citation,
         [("source", "source__slug"), ("document", "document__slug")]
         + [("occasion", "occasion__slug"), ("party", "party__slug")]
         + _same("field", "claim", "quote", "kind", "confidence", "note"),
@@ -188,22 +184,22 @@ DESCRIPTIONS = {
     },
 }
 TABLE_NAMES = {
-    Sector: "sectors",
-    Occasion: "occasions",
-    Party: "parties",
-    Document: "documents",
-    Source: "sources",
+    models.Sector: "sectors",
+    models.Occasion: "occasions",
+    models.Party: "parties",
+    models.Document: "documents",
+    models.Source: "sources",
 }
 
 
 def _kind(field):
-    if isinstance(field, models.DateTimeField):
+    if isinstance(field, DateTimeField):
         return "datetime"
-    if isinstance(field, models.DateField):
+    if isinstance(field, DateField):
         return "date"
-    if isinstance(field, models.DecimalField):
+    if isinstance(field, DecimalField):
         return "decimal"
-    if isinstance(field, (models.IntegerField, models.AutoField)):
+    if isinstance(field, (IntegerField, AutoField)):
         return "integer"
     return "text"
 

@@ -5,6 +5,16 @@ from .feeds import ExpiringDocumentsFeed, LatestDocumentsFeed
 
 app_name = "agreements"
 
+
+def record_pages(plural, singular, list_view, detail_view, key="<slug:slug>"):
+    """The list of a kind of record and each record's page: `parties/` named
+    "parties", `parties/<slug>/` named "party"."""
+    return [
+        path(f"{plural}/", list_view.as_view(), name=plural),
+        path(f"{plural}/{key}/", detail_view.as_view(), name=singular),
+    ]
+
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("documents/", views.DocumentListView.as_view(), name="documents"),
@@ -21,16 +31,19 @@ urlpatterns = [
         views.DocumentHistoryView.as_view(),
         name="document-history",
     ),
-    path("parties/", views.PartyListView.as_view(), name="parties"),
-    path("parties/<slug:slug>/", views.PartyDetailView.as_view(), name="party"),
-    path("countries/", views.CountryListView.as_view(), name="countries"),
-    path("countries/<str:code>/", views.CountryDetailView.as_view(), name="country"),
-    path("sectors/", views.SectorListView.as_view(), name="sectors"),
-    path("sectors/<slug:slug>/", views.SectorDetailView.as_view(), name="sector"),
-    path("occasions/", views.OccasionListView.as_view(), name="occasions"),
-    path("occasions/<slug:slug>/", views.OccasionDetailView.as_view(), name="occasion"),
-    path("sources/", views.SourceListView.as_view(), name="sources"),
-    path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source"),
+    *record_pages("parties", "party", views.PartyListView, views.PartyDetailView),
+    *record_pages(
+        "countries",
+        "country",
+        views.CountryListView,
+        views.CountryDetailView,
+        key="<str:code>",
+    ),
+    *record_pages("sectors", "sector", views.SectorListView, views.SectorDetailView),
+    *record_pages(
+        "occasions", "occasion", views.OccasionListView, views.OccasionDetailView
+    ),
+    *record_pages("sources", "source", views.SourceListView, views.SourceDetailView),
     path("about/", views.AboutView.as_view(), name="about"),
     path("data-quality/", views.DataQualityView.as_view(), name="data-quality"),
 ]

@@ -2,17 +2,8 @@ import datetime
 
 import factory
 
+from agreements import models
 from agreements.derive import record_changed
-from agreements.models import (
-    Citation,
-    Document,
-    LifecycleEvent,
-    Occasion,
-    Participation,
-    Party,
-    Sector,
-    Source,
-)
 
 
 class WriteFactory(factory.django.DjangoModelFactory):
@@ -31,7 +22,7 @@ class WriteFactory(factory.django.DjangoModelFactory):
 
 class SectorFactory(WriteFactory):
     class Meta:
-        model = Sector
+        model = models.Sector
         django_get_or_create = ["slug"]
 
     slug = factory.Sequence(lambda n: f"sector-{n}")
@@ -41,60 +32,60 @@ class SectorFactory(WriteFactory):
 
 class PartyFactory(WriteFactory):
     class Meta:
-        model = Party
+        model = models.Party
 
     slug = factory.Sequence(lambda n: f"party-{n}")
     name_ru = factory.Sequence(lambda n: f"Сторона {n}")
     name_en = factory.Sequence(lambda n: f"Party {n}")
-    kind = Party.Kind.STATE
+    kind = models.Party.Kind.STATE
     country = "RU"
 
 
 class OccasionFactory(WriteFactory):
     class Meta:
-        model = Occasion
+        model = models.Occasion
 
     slug = factory.Sequence(lambda n: f"occasion-{n}")
     name_ru = factory.Sequence(lambda n: f"Встреча {n}")
     name_en = factory.Sequence(lambda n: f"Meeting {n}")
-    kind = Occasion.Kind.SUMMIT
+    kind = models.Occasion.Kind.SUMMIT
     started_on = datetime.date(2024, 5, 1)
 
 
 class DocumentFactory(WriteFactory):
     class Meta:
-        model = Document
+        model = models.Document
 
     slug = factory.Sequence(lambda n: f"document-{n}")
     title_ru = factory.Sequence(lambda n: f"Соглашение номер {n}")
     title_en = factory.Sequence(lambda n: f"Agreement number {n}")
-    title_status = Document.TitleStatus.OFFICIAL
-    kind = Document.Kind.AGREEMENT
-    legal_level = Document.Level.INTERGOVERNMENTAL
+    title_status = models.Document.TitleStatus.OFFICIAL
+    kind = models.Document.Kind.AGREEMENT
+    legal_level = models.Document.Level.INTERGOVERNMENTAL
     signed_on = datetime.date(2024, 5, 1)
 
 
 class ParticipationFactory(WriteFactory):
     class Meta:
-        model = Participation
+        model = models.Participation
 
     document = factory.SubFactory(DocumentFactory)
     party = factory.SubFactory(PartyFactory)
-    role = Participation.Role.PARTY
+    role = models.Participation.Role.PARTY
 
 
 class EventFactory(WriteFactory):
     class Meta:
-        model = LifecycleEvent
+        model = models.LifecycleEvent
 
     document = factory.SubFactory(DocumentFactory)
-    kind = LifecycleEvent.Kind.SIGNED
+    kind = models.LifecycleEvent.Kind.SIGNED
     occurred_on = datetime.date(2024, 5, 1)
 
 
 class SourceFactory(WriteFactory):
     class Meta:
-        model = Source
+        model = models.Source
 
     slug = factory.Sequence(lambda n: f"source-{n}")
     title = factory.Sequence(lambda n: f"Report {n}")
@@ -103,7 +94,7 @@ class SourceFactory(WriteFactory):
 
 class CitationFactory(WriteFactory):
     class Meta:
-        model = Citation
+        model = models.Citation
 
     source = factory.SubFactory(SourceFactory)
     document = factory.SubFactory(DocumentFactory)

@@ -74,10 +74,7 @@ def test_admin_add_page_derives_status_and_search_text_once(analyst_client):
     data.update(
         slug="new-treaty",
         kind="treaty",
-        legal_level="interstate",
-        title_status="official",
         title_en="New treaty",
-        signed_precision="day",
         **event_rows("events", 2),
         **{
             "participations-TOTAL_FORMS": "1",

@@ -183,7 +183,32 @@ class Searchable(models.Model):
         super().save(*args, **also_update(kwargs, "search_text"))
 
 
-class SlugKeyed(Searchable):
+def follow(record, path):
+    """The value at the end of a lookup path (`document__slug`) from `record`;
+    None where a link on the way is empty."""
+    for name in path.split("__"):
+        if record is None:
+            return None
+        record = getattr(record, name)
+    return record
+
+
+class NaturalKeyed(models.Model):
+    """Fixtures and backups name the record by the values at its
+    `natural_key_lookups` instead of its primary key. No `dependencies` are
+    declared: dumpdata already writes the records a foreign key points at first."""
+
+    natural_key_lookups = ()
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return tuple(follow(self, path) for path in self.natural_key_lookups)
+
+
+class SlugKeyed(NaturalKeyed, Searchable):
     """Records addressed by a stable human slug, which is also their natural key."""
 
     slug = models.SlugField(
@@ -196,13 +221,9 @@ class SlugKeyed(Searchable):
     )
     search_source = ("slug", "name_ru", "name_en")
     natural_key_lookups = ("slug",)
-    objects = RecordQuerySet.as_manager()
 
     class Meta:
         abstract = True
-
-    def natural_key(self):
-        return (self.slug,)
 
     def get_absolute_url(self):
         """The record's public page, the URL named after its model (`agreements:party`)."""

@@ -11,9 +11,10 @@ from simple_history.models import HistoricalRecords
 
 from .. import choices
 from ..lifecycle import Status, status_from_events
-from ..querysets import DERIVED_COLUMNS, DocumentQuerySet, RecordQuerySet, normalize
+from ..querysets import DERIVED_COLUMNS, DocumentQuerySet, normalize
 from .base import (
     Bilingual,
+    NaturalKeyed,
     SlugKeyed,
     Timestamped,
     URLField,
@@ -275,7 +276,7 @@ class DeletedDocument(models.Model):
         return f"{self.slug} ({self.deleted_at:%Y-%m-%d %H:%M})"
 
 
-class Participation(Bilingual, Timestamped):
+class Participation(NaturalKeyed, Bilingual, Timestamped):
     Role = choices.ParticipationRole
 
     document = models.ForeignKey(
@@ -302,7 +303,6 @@ class Participation(Bilingual, Timestamped):
     history = HistoricalRecords()
 
     natural_key_lookups = ("document__slug", "party__slug", "role")
-    objects = RecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -319,13 +319,8 @@ class Participation(Bilingual, Timestamped):
 
     signatory = localized_property("signatory")
 
-    def natural_key(self):
-        return (self.document.slug, self.party.slug, self.role)
 
-    natural_key.dependencies = ["agreements.document", "agreements.party"]
-
-
-class LifecycleEvent(Timestamped):
+class LifecycleEvent(NaturalKeyed, Timestamped):
     Kind = choices.EventKind
 
     document = models.ForeignKey(
@@ -343,7 +338,6 @@ class LifecycleEvent(Timestamped):
     history = HistoricalRecords()
 
     natural_key_lookups = ("document__slug", "kind", "occurred_on", "party__slug")
-    objects = RecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["occurred_on", "pk"]
@@ -369,13 +363,12 @@ class LifecycleEvent(Timestamped):
         return f"{self.get_kind_display()} {self.occurred_on}"
 
     def natural_key(self):
+        """The day as ISO text, as the fixtures write it."""
         party = self.party.slug if self.party_id else None
         return (self.document.slug, self.kind, self.occurred_on.isoformat(), party)
 
-    natural_key.dependencies = ["agreements.document", "agreements.party"]
 
-
-class DocumentRelation(Timestamped):
+class DocumentRelation(NaturalKeyed, Timestamped):
     Kind = choices.RelationKind
 
     # How each kind reads from either end: "this document follows X" on the
@@ -400,7 +393,6 @@ class DocumentRelation(Timestamped):
     history = HistoricalRecords()
 
     natural_key_lookups = ("from_document__slug", "to_document__slug", "kind")
-    objects = RecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
@@ -433,8 +425,3 @@ class DocumentRelation(Timestamped):
     def clean(self):
         if self.from_document_id and self.from_document_id == self.to_document_id:
             raise ValidationError(_("A document cannot be related to itself."))
-
-    def natural_key(self):
-        return (self.from_document.slug, self.to_document.slug, self.kind)
-
-    natural_key.dependencies = ["agreements.document"]

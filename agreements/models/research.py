@@ -5,12 +5,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .. import choices
-from ..querysets import RecordQuerySet
-from .base import Bilingual, Timestamped, localized_property, optional_link
+from .base import (
+    Bilingual,
+    NaturalKeyed,
+    Timestamped,
+    localized_property,
+    optional_link,
+)
 from .documents import Document
 
 
-class ResearchQuestion(Bilingual, Timestamped):
+class ResearchQuestion(NaturalKeyed, Bilingual, Timestamped):
     Status = choices.QuestionStatus
 
     slug = models.SlugField(_("identifier"), max_length=120, unique=True)
@@ -49,7 +54,6 @@ class ResearchQuestion(Bilingual, Timestamped):
     history = HistoricalRecords()
 
     natural_key_lookups = ("slug",)
-    objects = RecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["status", "slug"]
@@ -58,11 +62,6 @@ class ResearchQuestion(Bilingual, Timestamped):
 
     def __str__(self):
         return self.question_en or self.question_ru or self.slug
-
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["agreements.document"]
 
     question = localized_property("question")
     searched = localized_property("searched")

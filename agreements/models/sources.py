@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from .. import choices
 from ..querysets import CitationQuerySet, SourceQuerySet
 from .base import (
+    NaturalKeyed,
     SlugKeyed,
     Timestamped,
     URLField,
@@ -132,7 +133,7 @@ def _subject(model):
     return optional_link(model, "citations", on_delete=models.CASCADE)
 
 
-class Citation(Timestamped):
+class Citation(NaturalKeyed, Timestamped):
     Kind = choices.CitationKind
 
     SUBJECTS = ("document", "occasion", "party")
@@ -297,19 +298,3 @@ class Citation(Timestamped):
                     }
                 }
             )
-
-    def natural_key(self):
-        return (
-            self.source.slug if self.source_id else None,
-            self.document.slug if self.document_id else None,
-            self.occasion.slug if self.occasion_id else None,
-            self.party.slug if self.party_id else None,
-            self.field,
-        )
-
-    natural_key.dependencies = [
-        "agreements.source",
-        "agreements.document",
-        "agreements.occasion",
-        "agreements.party",
-    ]

@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .. import choices, files
-from ..querysets import RecordQuerySet
-from .base import Timestamped, URLField
+from .base import NaturalKeyed, Timestamped, URLField
 from .documents import Document
 from .sources import Source
 
@@ -24,7 +23,7 @@ def _upload_path(instance, filename):
     return f"{instance.folder}/{instance.sha256}/{filename}"
 
 
-class StoredFile(Timestamped):
+class StoredFile(NaturalKeyed, Timestamped):
     """A file with the facts read from its bytes; served by `views_files`."""
 
     folder = "files"
@@ -35,7 +34,6 @@ class StoredFile(Timestamped):
     content_type = models.CharField(
         _("content type"), max_length=120, editable=False, blank=True
     )
-    objects = RecordQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -144,11 +142,6 @@ class DocumentText(StoredFile):
     def __str__(self):
         return f"{self.name} ({self.get_kind_display()}, {self.language})"
 
-    def natural_key(self):
-        return (self.document.slug, self.sha256)
-
-    natural_key.dependencies = ["agreements.document"]
-
     def clean(self):
         super().clean()
         duplicate = DocumentText.objects.filter(
@@ -204,8 +197,3 @@ class ArchivedCopy(StoredFile):
 
     def __str__(self):
         return f"{self.source.slug} @ {self.captured_on}"
-
-    def natural_key(self):
-        return (self.source.slug, self.sha256)
-
-    natural_key.dependencies = ["agreements.source"]

@@ -169,19 +169,25 @@ class DocumentQuerySet(RecordQuerySet):
             ),
         )
 
-    def lean(self, *derived):
+    def lean(self):
         """The documents' own columns a list shows, with their occasion: none of
         the long texts no list shows (each column not read is a value not
-        converted), nor of the `DERIVED_COLUMNS` but those named. The API's list
-        rows are stored, or read their sectors and parties as plain values
-        (`ListRowsSerializer`)."""
+        converted). The API's list rows are stored, or read their sectors and
+        parties as plain values (`ListRowsSerializer`)."""
         return self.select_related("occasion").defer(
-            *(column for column in DERIVED_COLUMNS if column not in derived),
+            *DERIVED_COLUMNS,
             "summary_ru",
             "summary_en",
             "occasion__search_text",
             "occasion__summary_ru",
             "occasion__summary_en",
+        )
+
+    def stored_rows(self):
+        """Of each document, its stored API list row and what tells whether it
+        is current (`ListRowsSerializer`), and the keyset paging position."""
+        return self.only(
+            "slug", "signed_on", "status", "updated_at", "api_row", "api_record_at"
         )
 
     def for_list(self):

@@ -221,12 +221,15 @@ def test_the_api_serves_stored_records_and_rows_as_built_again(
     host = {"HTTP_HOST": "mirror.example.org"}
     for path, tables in [
         (f"/api/v1/documents/{slugs[0]}/", 1),
-        ("/api/v1/documents/", 2),  # the count, the page
+        # The count (PostgreSQL first asks the planner for an estimate), the page.
+        ("/api/v1/documents/", 2 + (connection.vendor == "postgresql")),
     ]:
         with CaptureQueriesContext(connection) as read:  # the cache is a table too
             client.get(path, **host)
         assert sum("agreements_" in q["sql"] for q in read.captured_queries) == tables
     stored = api_bodies(client, slugs, **host)
+    Document.objects.filter(slug__in=slugs[::2]).update(api_record_at=None)
+    assert api_bodies(client, slugs, **host) == stored  # a page of both kinds
     Document.objects.update(api_record_at=None)
     built = api_bodies(client, slugs, **host)
     assert stored == built

@@ -202,7 +202,7 @@ class DocumentViewSet(RecordViewSet):
         if self.expanded:
             documents = documents.with_details()
         else:
-            documents = documents.lean("api_row", "api_record_at")
+            documents = documents.stored_rows()
         return documents.with_text_snippets(self.request.query_params.get("q"))
 
     def retrieve(self, request, *args, **kwargs):

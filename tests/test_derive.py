@@ -165,10 +165,13 @@ def test_import_derives_all_rows_once(tmp_path):
 def test_refresh_statuses_derives_only_what_changed_once():
     docs = DocumentFactory.create_batch(3)
     Document.objects.filter(pk__in=[d.pk for d in docs]).update(status="terminated")
+    out = io.StringIO()
     with Derivations() as run:
-        call_command("refresh_statuses", "--all", stdout=io.StringIO())
+        call_command("refresh_statuses", "--all", stdout=out)
     assert set(Document.objects.values_list("status", flat=True)) == {Status.UNKNOWN}
     assert run.count == 1
+    assert "3/3 documents re-derived" in out.getvalue()  # its progress
+    assert "3 document(s) re-derived." in out.getvalue()
 
 
 def test_sample_data_is_derived(settings):

@@ -8,7 +8,6 @@ in real data, and not all of them or none.
 import contextlib
 import datetime
 import random
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -17,6 +16,7 @@ from django.db import connection, transaction
 from agreements.caching import announce_change
 from agreements.derive import renderings_refresh, search_vectors_refresh
 from agreements.lifecycle import EventKind, status_from_events
+from agreements.management.progress import ProgressCommand
 from agreements.models import (
     Citation,
     DeletedDocument,
@@ -113,7 +113,7 @@ def zipf_choice(rng, items):
     return rng.choices(items, weights=weights)[0]
 
 
-class Command(BaseCommand):
+class Command(ProgressCommand, BaseCommand):
     help = (
         "Create N synthetic documents (slugs start with 'sample-') with parties, "
         "sectors, events and a citation each, for benchmarks. Refuses a database "
@@ -166,12 +166,12 @@ class Command(BaseCommand):
             for done in range(0, count, BATCH):
                 size = min(BATCH, count - done)
                 ids += self._batch(rng, first + done, size, parties, sectors, source)
-                self._progress("documents", done + size, count, started)
+                self.progress("documents", done + size, count, started)
             derived = time.monotonic()
             for done in range(0, count, BATCH):
                 search_vectors_refresh(ids[done : done + BATCH])
                 renderings_refresh(ids[done : done + BATCH])
-                self._progress(
+                self.progress(
                     "search vectors, export lines, API records",
                     done + BATCH,
                     count,
@@ -193,15 +193,6 @@ class Command(BaseCommand):
                 f"\nCreated {count} sample documents in {elapsed:.0f} s "
                 f"({count / elapsed:.0f}/s)."
             )
-        )
-
-    def _progress(self, what, done, count, started):
-        done, width = min(done, count), 30
-        rate = done / max(time.monotonic() - started, 1e-6)
-        bar = "#" * (width * done // count)
-        end = "\r" if sys.stdout.isatty() else "\n"
-        self.stdout.write(
-            f"  [{bar:<{width}}] {done}/{count} {what}, {rate:.0f}/s", ending=end
         )
 
     def _document(self, rng, n):

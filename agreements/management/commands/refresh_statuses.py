@@ -1,14 +1,16 @@
 import datetime
+import time
 
 from django.core.management.base import BaseCommand
 from django.db.models.functions import TruncDate
 
-from agreements.derive import documents_refresh
+from agreements.derive import BATCH, documents_refresh
 from agreements.lifecycle import status_from_events
+from agreements.management.progress import ProgressCommand
 from agreements.models import Document, LifecycleEvent
 
 
-class Command(BaseCommand):
+class Command(ProgressCommand, BaseCommand):
     help = (
         "Bring stored statuses up to date with events entered ahead of their date, "
         "once the date has come. Run daily (cron, systemd timer)."
@@ -24,8 +26,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, all=False, **options):
         if all:
-            pks = list(Document.objects.values_list("pk", flat=True))
-            documents_refresh(pks, touch=False)
+            pks = list(Document.objects.order_by("pk").values_list("pk", flat=True))
+            started = time.monotonic()
+            for done in range(0, len(pks), BATCH):
+                documents_refresh(pks[done : done + BATCH], touch=False)
+                self.progress("documents re-derived", done + BATCH, len(pks), started)
             self.stdout.write(self.style.SUCCESS(f"{len(pks)} document(s) re-derived."))
             return
         documents = Document.objects.only("pk", "status").prefetch_related("events")

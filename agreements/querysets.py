@@ -172,8 +172,8 @@ class DocumentQuerySet(RecordQuerySet):
     def lean(self):
         """The documents' own columns a list shows, with their occasion: none of
         the long texts no list shows (each column not read is a value not
-        converted). The API's list rows are stored, or read their sectors and
-        parties as plain values (`ListRowsSerializer`)."""
+        converted). The API builds the list rows it has not stored from these,
+        with sectors and parties read as plain values (`ListRowsSerializer`)."""
         return self.select_related("occasion").defer(
             *DERIVED_COLUMNS,
             "summary_ru",
@@ -222,13 +222,16 @@ class DocumentQuerySet(RecordQuerySet):
                 ),
                 "research_questions",
                 Prefetch("texts", queryset=self._rows("texts").defer("extracted_text")),
-                Prefetch(
-                    "relations_out",
-                    queryset=self._rows("relations_out").select_related("to_document"),
-                ),
-                Prefetch(
-                    "relations_in",
-                    queryset=self._rows("relations_in").select_related("from_document"),
+                *(
+                    Prefetch(
+                        f"relations_{way}",
+                        # The other document: its title and slug, not its
+                        # derived columns (its stored records among them).
+                        queryset=self._rows(f"relations_{way}")
+                        .select_related(other)
+                        .defer(*(f"{other}__{c}" for c in DERIVED_COLUMNS)),
+                    )
+                    for way, other in [("out", "to_document"), ("in", "from_document")]
                 ),
             )
         )

@@ -21,9 +21,9 @@ from .admin_forms import BulkChoiceForm, DocumentFromSourceForm, RecordAdminForm
 from .caching import CachedCountPaginator, remember
 from .derive import (
     documents_refresh,
-    documents_showing,
     record_changed,
     record_deleted,
+    record_deleting,
 )
 from .export import export_response
 from .history import ROW_HISTORY
@@ -152,10 +152,7 @@ class DerivedDataAdmin:
         self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        shown_on = {
-            record: list(documents_showing(record).values_list("pk", flat=True))
-            for record in queryset
-        }
+        shown_on = {record: record_deleting(record) for record in queryset}
         super().delete_queryset(request, queryset)
         for record, pks in shown_on.items():
             record_deleted(record, pks)

@@ -9,10 +9,13 @@ rows the columns depend on. It also stores what the documents are shown as
 (`renderings_refresh`): their CSV export lines and API records.
 """
 
+import json
+from collections import Counter
+
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, Left
 from django.utils import timezone, translation
@@ -25,8 +28,16 @@ from .api.serializers import (
 )
 from .caching import announce_change
 from .export import csv_line_sql
+from .filters import FACETS, DocumentFilter, counted_path
 from .lifecycle import status_from_events
-from .models import DeletedDocument, Document, DocumentText, Participation, Party
+from .models import (
+    DeletedDocument,
+    Document,
+    DocumentText,
+    FacetCount,
+    Participation,
+    Party,
+)
 from .querysets import TEXT_CONFIG, normalize
 
 BATCH = 2000
@@ -137,10 +148,72 @@ def api_records_refresh(ids):
 
 
 def renderings_refresh(ids):
-    """Store what these documents are shown as: export lines (on PostgreSQL)
-    and API records; after their own columns are derived."""
+    """Store what these documents are shown as: export lines (on PostgreSQL),
+    API records and their share of the list's facet counts; after their own
+    columns are derived."""
     export_lines_refresh(ids)
     api_records_refresh(ids)
+    facet_counts_refresh(ids)
+
+
+def facet_keys(ids):
+    """{pk: sorted ["facet=value", …]}: what each of these documents is counted
+    under in each of the list's facets (`filters.FACETS`), by the path the
+    facet's filter declares; a related record by its primary key."""
+    keys = {pk: set() for pk in ids}
+    for name in FACETS:
+        declared = DocumentFilter.base_filters[name]
+        rows = Document.objects.filter(pk__in=ids).order_by()
+        for pk, value in rows.values_list("pk", counted_path(declared)):
+            if value is not None:
+                keys[pk].add(f"{name}={value}")
+    return {pk: sorted(found) for pk, found in keys.items()}
+
+
+def facet_counts_add(delta):
+    """Add `delta` ({(facet, value): documents}) to the stored facet counts."""
+    table = FacetCount._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (facet, value, documents) VALUES (%s, %s, %s) "
+            "ON CONFLICT (facet, value) DO UPDATE "
+            f"SET documents = {table}.documents + excluded.documents",
+            [(*key.split("=", 1), n) for key, n in sorted(delta.items()) if n],
+        )
+
+
+@transaction.atomic
+def facet_counts_refresh(ids):
+    """Count these documents in `FacetCount` under what they show now, and out
+    of what they were counted under before (`Document.facet_keys`)."""
+    before = dict(
+        Document.objects.filter(pk__in=ids)
+        .select_for_update()
+        .values_list("pk", "facet_keys")
+        .order_by()
+    )
+    now = facet_keys(list(before))
+    delta = Counter()
+    for pk, keys in now.items():
+        delta.update(keys)
+        delta.subtract(before[pk] or [])
+    facet_counts_add(delta)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Document._meta.db_table} SET facet_keys = %s WHERE id = %s",
+            [(json.dumps(keys), pk) for pk, keys in now.items()],
+        )
+
+
+@transaction.atomic
+def documents_uncount(ids):
+    """Take these documents out of the facet counts: before they are deleted."""
+    documents = Document.objects.filter(pk__in=ids, facet_keys__isnull=False)
+    delta = Counter()
+    for keys in documents.select_for_update().values_list("facet_keys", flat=True):
+        delta.subtract(keys)
+    facet_counts_add(delta)
+    documents.update(facet_keys=None)
 
 
 def documents_touch(ids):
@@ -222,7 +295,7 @@ def documents_showing(record):
 
 def record_changed(record, shown_on=None):
     """After `record` was saved, or deleted (then pass the primary keys that
-    `documents_showing` gave before): bring the documents that show it up to date.
+    `record_deleting` gave before): bring the documents that show it up to date.
 
     Parties feed the derived columns, so their documents are re-derived; for the
     other records a touch is enough (`documents_touch`).
@@ -234,9 +307,18 @@ def record_changed(record, shown_on=None):
     return documents_refresh(shown_on)
 
 
+def record_deleting(record):
+    """Before `record` is deleted (in the same transaction): the primary keys of
+    the documents that show it, for `record_deleted`; a document is taken out of
+    the facet counts."""
+    if isinstance(record, Document):
+        documents_uncount([record.pk])
+    return list(documents_showing(record).values_list("pk", flat=True))
+
+
 def record_deleted(record, shown_on):
     """After `record` was deleted: the documents that showed it (primary keys from
-    `documents_showing`, taken before the delete) are brought up to date, and a
+    `record_deleting`, taken before the delete) are brought up to date, and a
     deleted document leaves a tombstone for sync clients."""
     if isinstance(record, Document):
         DeletedDocument.objects.create(slug=record.slug)

@@ -11,7 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from .caching import remember
-from .models import DeletedDocument, Document, Occasion, Party, Sector, Source, Status
+from .models import (
+    DeletedDocument,
+    Document,
+    FacetCount,
+    Occasion,
+    Party,
+    Sector,
+    Source,
+    Status,
+)
 from .models.base import country_name
 from .params import UtcDateTimeField, WholeNumberField
 from .querysets import within_time_limit
@@ -229,6 +238,17 @@ FACETS = [
 ]
 
 
+def counted_path(declared):
+    """The field path (or expression) a facet's stored counts go by: its filter's
+    own, with a record named by its primary key (its slug may change) and a date
+    by its year."""
+    if isinstance(declared, SlugsFilter):
+        return declared.field_name.removesuffix("__slug")
+    if declared.lookup_expr == "year":
+        return ExtractYear(declared.field_name)
+    return declared.field_name
+
+
 def toggle_url(query, name, value):
     """The query string with `name=value` added, or removed if present; page reset."""
     query = query.copy()
@@ -256,15 +276,43 @@ def facet_labels(declared, values):
 FIELDS = {field.name: field for field in Document._meta.get_fields()}
 
 
+def stored_facet_counts():
+    """{facet: [(value, documents)]} of all documents, in the order the list
+    shows them, from the stored counts (`FacetCount`); None while a document is
+    not counted yet (after migrating, until `refresh_statuses --all`)."""
+    if Document.objects.filter(facet_keys__isnull=True).exists():
+        return None
+    counts = {name: [] for name in FACETS}
+    for facet, value, n in FacetCount.objects.filter(documents__gt=0).values_list(
+        "facet", "value", "documents"
+    ):
+        counts.setdefault(facet, []).append((value, n))
+    for name in FACETS:
+        declared, rows = DocumentFilter.base_filters[name], counts[name]
+        if isinstance(declared, SlugsFilter):  # by primary key: the slugs now
+            slugs = dict(
+                declared.queryset.filter(pk__in=[v for v, _n in rows]).values_list(
+                    "pk", "slug"
+                )
+            )
+            rows = [(slugs[int(v)], n) for v, n in rows if int(v) in slugs]
+        if declared.lookup_expr == "year":
+            counts[name] = sorted(((int(v), n) for v, n in rows), reverse=True)
+        else:
+            counts[name] = sorted(rows, key=lambda row: (-row[1], row[0]))
+    return counts
+
+
 def document_facets(filterset, query):
     """[(title, param, [(label, count, url, selected)] or False or None)]: each
-    facet is
-    a declared filter — its label, field path and choices — counted within the
-    filtered set, one query per facet, cached per data version. The counts of
-    a page share FACET_TIME_LIMIT_MS (like Datasette's facet time limit): a
-    facet that runs out of it is False, one not tried for want of time None,
-    and the page is never held up by them. A timeout is remembered until the next write; a facet not tried
-    for want of time is tried on the next request."""
+    facet is a declared filter — its label, field path and choices — counted
+    within the filtered set. Of all documents (no filter), the stored counts
+    (`stored_facet_counts`); else one query per facet, cached per data version.
+    The counts of a page share FACET_TIME_LIMIT_MS (like Datasette's facet time
+    limit): a facet that runs out of it is False, one not tried for want of time
+    None, and the page is never held up by them. A timeout is remembered until
+    the next write; a facet not tried for want of time is tried on the next
+    request."""
     deadline = time.monotonic() + settings.FACET_TIME_LIMIT_MS / 1000
     filtered = filterset.qs
     if filtered.query.is_empty():
@@ -277,9 +325,9 @@ def document_facets(filterset, query):
     if day:
         base = base.with_status_on(day)
     everything = not base.query.where
-    result = []
-    for name in FACETS:
-        declared = filterset.filters[name]
+    stored = stored_facet_counts() if everything and not day else None
+
+    def counted(name, declared):
         path = "status_on_day" if day and name == "status" else declared.field_name
         by_year = declared.lookup_expr == "year"
         # Through rows of its own (participations) a document is counted once
@@ -312,12 +360,17 @@ def document_facets(filterset, query):
         )
         left = (deadline - time.monotonic()) * 1000
 
-        def count(rows=rows, left=left):
+        def count():
             if left < 1:
                 return None  # not tried: not remembered
             return within_time_limit(lambda: [(r["value"], r["n"]) for r in rows], left)
 
-        counts = remember(rows.query, count)
+        return remember(rows.query, count)
+
+    result = []
+    for name in FACETS:
+        declared = filterset.filters[name]
+        counts = stored[name] if stored is not None else counted(name, declared)
         if counts is None or counts is False:  # not tried, or out of time
             result.append((declared.label, name, counts))
             continue

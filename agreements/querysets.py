@@ -26,7 +26,7 @@ NEAR_MISSES = 1000
 # PostgreSQL text search configuration of an attached text's language.
 TEXT_CONFIG = {"ru": "russian", "en": "english"}
 # What a document is shown as, stored (derive.renderings_refresh).
-RENDERINGS = ["export_line", "api_record", "api_row", "api_record_at"]
+RENDERINGS = ["export_line", "api_record", "api_row", "api_record_at", "facet_keys"]
 # A document's columns derived for search and display: as long as all its texts,
 # shown on no page as such, kept out of its history.
 DERIVED_COLUMNS = ["search_text", "search_vector", *RENDERINGS]

@@ -1,5 +1,6 @@
 import hashlib
 
+from django.db import transaction
 from django.db.models import F, Prefetch
 from django.urls import reverse
 from django.utils import translation
@@ -21,7 +22,7 @@ from rest_framework.response import Response
 from .. import filters
 from ..caching import data_version, version_time
 from ..citing import permanent_url
-from ..derive import documents_showing, record_changed, record_deleted
+from ..derive import record_changed, record_deleted, record_deleting
 from ..export import COLUMNS, export_response
 from ..history import document_history
 from ..models import (
@@ -125,9 +126,10 @@ class ConditionalMixin:
 
     def perform_destroy(self, instance):
         self.check_if_match(instance)
-        shown_on = list(documents_showing(instance).values_list("pk", flat=True))
-        instance.delete()  # ProtectedError: a 409 naming what uses it (errors.py)
-        record_deleted(instance, shown_on)
+        with transaction.atomic():
+            shown_on = record_deleting(instance)
+            instance.delete()  # ProtectedError: a 409 naming what uses it (errors.py)
+            record_deleted(instance, shown_on)
 
     def finalize_response(self, request, response, *args, **kwargs):
         if isinstance(response, Response) and response.status_code >= 400:

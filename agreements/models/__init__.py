@@ -18,6 +18,7 @@ from .documents import (
     DeletedDocument,
     Document,
     DocumentRelation,
+    FacetCount,
     LifecycleEvent,
     Participation,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "Document",
     "DocumentRelation",
     "DocumentText",
+    "FacetCount",
     "LifecycleEvent",
     "Localized",
     "Occasion",

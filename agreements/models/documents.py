@@ -107,6 +107,10 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
     api_record = models.TextField(editable=False, default="")
     api_row = models.TextField(editable=False, default="")
     api_record_at = models.DateTimeField(null=True, editable=False)
+    # What it is counted under in the list's facets ("sector=3", "year=2023"…;
+    # derive.facet_counts_refresh), so that a change can take it out of the
+    # counts it left; null while it is not counted.
+    facet_keys = models.JSONField(null=True, editable=False, serialize=False)
     history = HistoricalRecords(m2m_fields=[sectors], excluded_fields=DERIVED_COLUMNS)
 
     # Field groups the API's records and the export give in this order: what
@@ -183,6 +187,12 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
                     ("ru", Coalesce(NullIf("title_ru", Value("")), "title_en")),
                 ]
                 for descending in (False, True)
+            ),
+            # Whether every document is counted in `FacetCount`: one index probe.
+            models.Index(
+                fields=["id"],
+                condition=Q(facet_keys__isnull=True),
+                name="document_not_counted",
             ),
         ]
         constraints = [
@@ -274,6 +284,25 @@ class DeletedDocument(models.Model):
 
     def __str__(self):
         return f"{self.slug} ({self.deleted_at:%Y-%m-%d %H:%M})"
+
+
+class FacetCount(models.Model):
+    """How many documents the list's facet `facet` counts under `value`, of all
+    documents: derived data (derive.facet_counts_refresh), so that the list with
+    no filter shows its facets without counting a million rows. A related record
+    is named by its primary key."""
+
+    facet = models.CharField(max_length=20)
+    value = models.CharField(max_length=200)
+    documents = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["facet", "value"], name="one_count_a_value")
+        ]
+
+    def __str__(self):
+        return f"{self.facet}={self.value}: {self.documents}"
 
 
 class Participation(NaturalKeyed, Bilingual, Timestamped):

@@ -14,7 +14,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from agreements.caching import announce_change
-from agreements.derive import renderings_refresh, search_vectors_refresh
+from agreements.derive import (
+    documents_uncount,
+    renderings_refresh,
+    search_vectors_refresh,
+)
 from agreements.lifecycle import EventKind, status_from_events
 from agreements.management.progress import ProgressCommand
 from agreements.models import (
@@ -139,6 +143,7 @@ class Command(ProgressCommand, BaseCommand):
                 DeletedDocument(slug=slug)
                 for slug in samples.values_list("slug", flat=True)
             )
+            documents_uncount(samples.values_list("pk", flat=True))
             deleted, _ = samples.delete()
             self.stdout.write(self.style.SUCCESS(f"Deleted {deleted} rows."))
             return

@@ -2,14 +2,16 @@
 
 Fixtures are loaded with raw saves, which skip `save()`; the documents and
 records they touch are re-derived once, at the end, keeping their timestamps.
+A fixture does not hold what a document is counted under in the facets
+(`facet_keys`): a document it overwrites is taken out of the counts first.
 """
 
 from django.core.management.commands import loaddata
 from django.db import connections
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 
 from agreements.caching import announce_change
-from agreements.derive import documents_refresh
+from agreements.derive import documents_refresh, documents_uncount
 from agreements.models import Document, Searchable
 
 
@@ -25,11 +27,17 @@ class Command(loaddata.Command):
             if isinstance(instance, Document):
                 documents.add(instance.pk)
 
+        def overwriting(sender, instance, raw=False, **kwargs):
+            if isinstance(instance, Document) and instance.pk:
+                documents_uncount([instance.pk])
+
         post_save.connect(loaded, weak=False, dispatch_uid="loaddata-derive")
+        pre_save.connect(overwriting, weak=False, dispatch_uid="loaddata-uncount")
         try:
             super().loaddata(fixture_labels)
         finally:
             post_save.disconnect(dispatch_uid="loaddata-derive")
+            pre_save.disconnect(dispatch_uid="loaddata-uncount")
         for model, rows in records.items():
             for row in rows:
                 row.search_text = row.build_search_text()

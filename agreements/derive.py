@@ -116,9 +116,11 @@ def export_lines_refresh(ids, touched_at=None):
         return cursor.rowcount
 
 
-def api_records_refresh(ids):
+def api_records_refresh(ids, facet_keys):
     """Store the API records and list rows of these documents (`api_record`,
-    `api_row`), as the API would answer them, for their current `updated_at`."""
+    `api_row`), as the API would answer them, for their current `updated_at`;
+    with what they are counted under in the facets ({pk: keys}), in the same
+    UPDATE (a document's row is long: each UPDATE writes all of it again)."""
     documents = Document.objects.filter(pk__in=ids).with_details()
     context = {"request": StoredOrigin()}
     # One serializer of each for all: DRF copies a serializer's fields per instance.
@@ -133,6 +135,7 @@ def api_records_refresh(ids):
                 render(record.to_representation(document)).decode(),
                 render(row.to_representation(document)).decode(),
                 connection.ops.adapt_datetimefield_value(document.updated_at),
+                json.dumps(facet_keys[document.pk]),
                 document.pk,
             )
             for document in documents
@@ -142,7 +145,7 @@ def api_records_refresh(ids):
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {Document._meta.db_table} SET api_record = %s, api_row = %s, "
-            "api_record_at = %s WHERE id = %s",
+            "api_record_at = %s, facet_keys = %s WHERE id = %s",
             stored,
         )
 
@@ -151,9 +154,9 @@ def renderings_refresh(ids):
     """Store what these documents are shown as: export lines (on PostgreSQL),
     API records and their share of the list's facet counts; after their own
     columns are derived."""
-    export_lines_refresh(ids)
-    api_records_refresh(ids)
-    facet_counts_refresh(ids)
+    with transaction.atomic():
+        export_lines_refresh(ids)
+        api_records_refresh(ids, facet_counts_refresh(ids))
 
 
 def facet_keys(ids):
@@ -182,10 +185,11 @@ def facet_counts_add(delta):
         )
 
 
-@transaction.atomic
 def facet_counts_refresh(ids):
     """Count these documents in `FacetCount` under what they show now, and out
-    of what they were counted under before (`Document.facet_keys`)."""
+    of what they were counted under before (`Document.facet_keys`); returns
+    {pk: keys} for the caller to store (`api_records_refresh`), in the same
+    transaction (their rows are locked until then)."""
     before = dict(
         Document.objects.filter(pk__in=ids)
         .select_for_update()
@@ -198,11 +202,7 @@ def facet_counts_refresh(ids):
         delta.update(keys)
         delta.subtract(before[pk] or [])
     facet_counts_add(delta)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {Document._meta.db_table} SET facet_keys = %s WHERE id = %s",
-            [(json.dumps(keys), pk) for pk, keys in now.items()],
-        )
+    return now
 
 
 @transaction.atomic

@@ -18,11 +18,12 @@ from django.urls import reverse
 
 from agreements.derive import record_changed
 from agreements.lifecycle import EventKind, Status
-from agreements.models import Document, Participation, ResearchQuestion
+from agreements.models import Document, FacetCount, Participation, ResearchQuestion
 
 from .conftest import api_as
 from .factories import DocumentFactory, PartyFactory
 from .test_admin import change_form_data
+from .test_views import EVERY_KIND, facet_counts
 
 pytestmark = pytest.mark.django_db
 DERIVING = re.compile(r'UPDATE "agreements_document" SET "status" = \(?CASE')
@@ -174,7 +175,7 @@ def test_refresh_statuses_derives_only_what_changed_once():
     assert "3 document(s) re-derived." in out.getvalue()
 
 
-def test_sample_data_is_derived(settings):
+def test_sample_data_is_derived(settings, client):
     PartyFactory.create_batch(3)
     from .factories import SectorFactory
 
@@ -186,6 +187,13 @@ def test_sample_data_is_derived(settings):
     for doc in samples.prefetch_related("events"):
         assert doc.status == doc.status_on()
         assert doc.search_text
+    # Counted in the stored facet counts, as SQL counts them; out when deleted.
+    assert not samples.filter(facet_keys__isnull=True).exists()
+    everything = facet_counts(client, {})
+    assert everything == facet_counts(client, EVERY_KIND)
+    assert sum(n for _kind, n in everything["kind"]) == 40
+    call_command("generate_sample_data", "--delete", stdout=io.StringIO())
+    assert not FacetCount.objects.exclude(documents=0).exists()
     if connection.vendor == "postgresql":
         # The planner knows the new rows (ANALYZE): a never-analysed table has
         # reltuples -1, and page-sized lookups of it became whole-table scans.

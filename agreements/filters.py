@@ -279,7 +279,8 @@ FIELDS = {field.name: field for field in Document._meta.get_fields()}
 def stored_facet_counts():
     """{facet: [(value, documents)]} of all documents, in the order the list
     shows them, from the stored counts (`FacetCount`); None while a document is
-    not counted yet (after migrating, until `refresh_statuses --all`)."""
+    not counted yet (after migrating, until `refresh_statuses --all`, which is
+    also what a change to FACETS needs)."""
     if Document.objects.filter(facet_keys__isnull=True).exists():
         return None
     counts = {name: [] for name in FACETS}
@@ -370,7 +371,9 @@ def document_facets(filterset, query):
     result = []
     for name in FACETS:
         declared = filterset.filters[name]
-        counts = stored[name] if stored is not None else counted(name, declared)
+        # A facet with no stored count (one added to FACETS, until the
+        # documents are derived again) is counted in SQL.
+        counts = (stored or {}).get(name) or counted(name, declared)
         if counts is None or counts is False:  # not tried, or out of time
             result.append((declared.label, name, counts))
             continue

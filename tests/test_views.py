@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from agreements.derive import record_changed
 from agreements.filters import FACETS
-from agreements.models import Document, Participation
+from agreements.models import Document, FacetCount, Participation
 
 from .conftest import ASTANA, api_as, count_queries
 from .factories import DocumentFactory, SectorFactory, documents_with_relations
@@ -117,6 +117,13 @@ def test_facets_out_of_time_are_left_out_and_the_rows_still_shown(
     settings.FACET_TIME_LIMIT_MS = 60_000  # tried again on the next request
     facets = client.get("/en/documents/", EVERY_KIND).context["facets"]
     assert all(values for _t, _p, values in facets)
+
+
+def test_a_facet_with_no_stored_count_is_counted_in_sql(client, seeded):
+    """As for a facet added to FACETS, before the documents are derived again."""
+    before = facet_counts(client, {})
+    FacetCount.objects.filter(facet="year").delete()
+    assert facet_counts(client, {}) == before
 
 
 def test_a_document_not_counted_yet_has_its_facets_counted_in_sql(

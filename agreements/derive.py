@@ -6,7 +6,9 @@ parties and signatories, and the text extracted from its attached files) are
 never typed in. Every write path — admin, API, import, management commands,
 fixture loading — calls `documents_refresh` once, after it has written the
 rows the columns depend on. It also stores what the documents are shown as
-(`renderings_refresh`): their CSV export lines and API records.
+(`renderings_refresh`): their CSV export lines, API records and their share
+of the list's stored facet counts (`FacetCount`), from which a document is
+taken out before it is deleted (`record_deleting`, `documents_uncount`).
 """
 
 import json

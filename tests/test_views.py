@@ -119,6 +119,14 @@ def test_facets_out_of_time_are_left_out_and_the_rows_still_shown(
     assert all(values for _t, _p, values in facets)
 
 
+def test_a_fixture_loaded_again_is_counted_once(client, seeded):
+    """loaddata overwrites the documents it holds: each is taken out of the
+    stored counts before it is counted again."""
+    before = facet_counts(client, {})
+    call_command("loaddata", "astana-2023", verbosity=0)
+    assert facet_counts(client, {}) == before == facet_counts(client, EVERY_KIND)
+
+
 def test_a_facet_with_no_stored_count_is_counted_in_sql(client, seeded):
     """As for a facet added to FACETS, before the documents are derived again."""
     before = facet_counts(client, {})

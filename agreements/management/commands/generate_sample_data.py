@@ -187,10 +187,20 @@ class Command(ProgressCommand, BaseCommand):
             # transaction) the visibility map that index-only counts need;
             # autovacuum would take its time. Without statistics, the parties
             # of a page of 50 documents were found by scanning their table.
+            # Deriving wrote every document's row three more times: outside a
+            # transaction, the table is first rewritten without the dead
+            # copies, which left its rows 3.6 times as far apart (100,000).
             with connection.cursor() as cursor:
-                cursor.execute(
-                    "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
-                )
+                if connection.in_atomic_block:
+                    cursor.execute("ANALYZE")
+                else:
+                    vacuumed = time.monotonic()
+                    cursor.execute(f"VACUUM FULL {Document._meta.db_table}")
+                    cursor.execute("VACUUM ANALYZE")
+                    self.stdout.write(
+                        f"\n  compacted the documents' table and vacuumed in "
+                        f"{time.monotonic() - vacuumed:.0f} s"
+                    )
         announce_change()
         elapsed = time.monotonic() - started
         self.stdout.write(

@@ -71,6 +71,13 @@ def announce_change(*args, sender=None, **kwargs):
         transaction.on_commit(bump_data_version)
 
 
+def keep(key, value):
+    """Cache `value` for READ_CACHE_SECONDS (0: nothing is cached; not even a
+    round trip to delete it, which is what a timeout of 0 asks Redis)."""
+    if settings.READ_CACHE_SECONDS:
+        _safely(lambda: cache.set(key, value, settings.READ_CACHE_SECONDS))
+
+
 def remember(source, compute):
     """`compute()`, cached under the data version and `source` (e.g. the SQL)."""
     version = data_version()
@@ -80,7 +87,7 @@ def remember(source, compute):
     value = _safely(lambda: cache.get(key))
     if value is None:
         value = compute()
-        _safely(lambda: cache.set(key, value, settings.READ_CACHE_SECONDS))
+        keep(key, value)
     return value
 
 
@@ -145,7 +152,7 @@ class AnonymousReadCacheMiddleware:
                     dict(response.items()),
                     response.content,
                 )
-                _safely(lambda: cache.set(key, stored, settings.READ_CACHE_SECONDS))
+                keep(key, stored)
         return self._validated(request, response, version)
 
     @staticmethod

@@ -4,7 +4,7 @@ import time
 
 import django_filters as filters
 from django.conf import settings
-from django.db.models import Count, F, QuerySet, Value
+from django.db.models import Count, Exists, F, QuerySet, Value
 from django.db.models.functions import Coalesce, ExtractYear, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -28,10 +28,8 @@ from .querysets import within_time_limit
 
 def country_choices():
     """The countries of recorded parties, named in the reader's language."""
-    codes = (
-        Party.objects.exclude(country="").values_list("country", flat=True).distinct()
-    )
-    return [(c, country_name(c)) for c in sorted(codes)]
+    codes = Party.objects.exclude(country="").order_by().values_list("country")
+    return [(c, country_name(c)) for (c,) in sorted(codes.distinct())]
 
 
 class SubqueryMixin:
@@ -61,9 +59,18 @@ class SlugsFilter(SubqueryMixin, filters.ModelMultipleChoiceFilter):
     def __init__(self, model, **kwargs):
         super().__init__(queryset=model.objects.all(), to_field_name="slug", **kwargs)
 
+    def labels(self, slugs):
+        return {r.slug: r.name for r in self.queryset.filter(slug__in=slugs)}
 
-class ChoicesFilter(SubqueryMixin, filters.MultipleChoiceFilter):
-    """One or more choices of a value on related rows (`?country=KZ&country=RU`)."""
+
+class CountryFilter(SubqueryMixin, filters.MultipleChoiceFilter):
+    """One or more countries of the parties (`?country=KZ&country=RU`)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=country_choices, **kwargs)
+
+    def labels(self, codes):
+        return {code: country_name(code) for code in codes}
 
 
 class IntegerFilter(filters.NumberFilter):
@@ -134,10 +141,8 @@ class DocumentFilter(SearchFilter):
     party = SlugsFilter(
         Party, label=_("Party"), field_name="participations__party__slug"
     )
-    country = ChoicesFilter(
-        label=_("Country"),
-        field_name="participations__party__country",
-        choices=country_choices,
+    country = CountryFilter(
+        label=_("Country"), field_name="participations__party__country"
     )
     kind = filters.MultipleChoiceFilter(
         label=_("Kind"), choices=Document.Kind.choices, distinct=False
@@ -264,13 +269,11 @@ def toggle_url(query, name, value):
 
 
 def facet_labels(declared, values):
-    """What a reader calls each value of a facet: the record's name or the choice."""
-    if isinstance(declared, SlugsFilter):
-        return {r.slug: r.name for r in declared.queryset.filter(slug__in=values)}
-    if isinstance(declared, filters.ChoiceFilter | filters.MultipleChoiceFilter):
-        choices = declared.extra["choices"]
-        return dict(choices() if callable(choices) else choices)
-    return {}
+    """What a reader calls each value of a facet: the record's name, the
+    country's or the choice's."""
+    if hasattr(declared, "labels"):
+        return declared.labels(values)
+    return dict(declared.extra.get("choices", []))
 
 
 FIELDS = {field.name: field for field in Document._meta.get_fields()}
@@ -278,30 +281,29 @@ FIELDS = {field.name: field for field in Document._meta.get_fields()}
 
 def stored_facet_counts():
     """{facet: [(value, documents)]} of all documents, in the order the list
-    shows them, from the stored counts (`FacetCount`); None while a document is
-    not counted yet (after migrating, until `refresh_statuses --all`, which is
-    also what a change to FACETS needs)."""
-    if Document.objects.filter(facet_keys__isnull=True).exists():
-        return None
-    counts = {name: [] for name in FACETS}
-    for facet, value, n in FacetCount.objects.filter(documents__gt=0).values_list(
-        "facet", "value", "documents"
-    ):
+    shows them, from the stored counts (`FacetCount`), and {facet: labels} of
+    the records among them; (None, {}) while a document is not counted yet
+    (after migrating, until `refresh_statuses --all`, which is also what a
+    change to FACETS needs), or there are none."""
+    uncounted = Document.objects.filter(facet_keys__isnull=True)
+    counts, labels = {name: [] for name in FACETS}, {}
+    for facet, value, n in FacetCount.objects.filter(
+        ~Exists(uncounted), documents__gt=0
+    ).values_list("facet", "value", "documents"):
         counts.setdefault(facet, []).append((value, n))
+    if not any(counts.values()):
+        return None, labels
     for name in FACETS:
         declared, rows = DocumentFilter.base_filters[name], counts[name]
         if isinstance(declared, SlugsFilter):  # by primary key: the slugs now
-            slugs = dict(
-                declared.queryset.filter(pk__in=[v for v, _n in rows]).values_list(
-                    "pk", "slug"
-                )
-            )
-            rows = [(slugs[int(v)], n) for v, n in rows if int(v) in slugs]
+            records = declared.queryset.in_bulk([int(v) for v, _n in rows])
+            rows = [(records[int(v)].slug, n) for v, n in rows if int(v) in records]
+            labels[name] = {r.slug: r.name for r in records.values()}
         if declared.lookup_expr == "year":
             counts[name] = sorted(((int(v), n) for v, n in rows), reverse=True)
         else:
             counts[name] = sorted(rows, key=lambda row: (-row[1], row[0]))
-    return counts
+    return counts, labels
 
 
 def document_facets(filterset, query):
@@ -326,7 +328,7 @@ def document_facets(filterset, query):
     if day:
         base = base.with_status_on(day)
     everything = not base.query.where
-    stored = stored_facet_counts() if everything and not day else None
+    stored, labelled = stored_facet_counts() if everything and not day else (None, {})
 
     def counted(name, declared):
         path = "status_on_day" if day and name == "status" else declared.field_name
@@ -377,7 +379,7 @@ def document_facets(filterset, query):
         if counts is None or counts is False:  # not tried, or out of time
             result.append((declared.label, name, counts))
             continue
-        labels = facet_labels(declared, [value for value, _n in counts])
+        labels = labelled.get(name) or facet_labels(declared, [v for v, _n in counts])
         selected = query.getlist(name)
         values = [
             (

@@ -101,10 +101,11 @@ class CitationFactory(WriteFactory):
 
 
 def documents_with_relations(n, sector=None):
-    """`n` documents, each with two parties, a sector, an event and a citation."""
+    """`n` documents of one occasion, each with two parties, a sector, an event
+    and a citation."""
     sector = sector or SectorFactory()
     source = SourceFactory()
-    docs = DocumentFactory.create_batch(n)
+    docs = DocumentFactory.create_batch(n, occasion=OccasionFactory())
     for doc in docs:
         doc.sectors.add(sector)
         ParticipationFactory(document=doc)

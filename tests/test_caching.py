@@ -125,16 +125,18 @@ def test_keyset_paging_has_no_repeats_or_gaps_while_documents_are_added():
 
 
 @pytest.mark.parametrize(
-    "url",
+    "url, most",
     [
-        f"{API}?page_size=50",
-        f"{API}?page_size=50&kind=agreement&ordering=-signed_on",
-        f"{API}?after=&page_size=50",
-        "/en/documents/",
-        "/en/documents/?kind=agreement",
+        (f"{API}?page_size=50", 8),
+        (f"{API}?page_size=50&kind=agreement&ordering=-signed_on", 8),
+        (f"{API}?after=&page_size=50", 8),
+        ("/en/documents/", 8),  # its facets from the stored counts
+        # Facets of a filtered set are counted (one query each), then cached.
+        ("/en/documents/?kind=agreement", None),
     ],
 )
-def test_list_queries_do_not_grow_with_rows(redis_cache, url):
+def test_list_queries_do_not_grow_with_rows(redis_cache, settings, url, most):
+    settings.COUNT_ESTIMATE_ABOVE = 1  # PostgreSQL: its estimate, as at 100,000
     documents_with_relations(10)
     redis_cache()
     small = count_queries(APIClient(), url)
@@ -142,8 +144,7 @@ def test_list_queries_do_not_grow_with_rows(redis_cache, url):
     redis_cache()
     large = count_queries(APIClient(), url)
     assert small == large
-    if url.startswith(API):
-        assert large <= 8
+    assert most is None or large <= most
     redis_cache()
     client = APIClient()
     client.get(url)

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from agreements.derive import record_changed
-from agreements.filters import FACETS
+from agreements.filters import FACETS, country_choices
 from agreements.models import Document, FacetCount, Participation
 
 from .conftest import ASTANA, api_as, count_queries
@@ -125,6 +125,14 @@ def test_a_fixture_loaded_again_is_counted_once(client, seeded):
     before = facet_counts(client, {})
     call_command("loaddata", "astana-2023", verbosity=0)
     assert facet_counts(client, {}) == before == facet_counts(client, EVERY_KIND)
+
+
+def test_each_recorded_country_is_offered_once(seeded):
+    """A state, its ministries and its companies share a country: one choice
+    (a DISTINCT that took the parties' ordering in gave one per party)."""
+    codes = [code for code, _name in country_choices()]
+    assert codes == sorted(set(codes))
+    assert {"KZ", "RU"} <= set(codes)
 
 
 def test_a_facet_with_no_stored_count_is_counted_in_sql(client, seeded):

@@ -189,7 +189,7 @@ class Command(ProgressCommand, BaseCommand):
             # of a page of 50 documents were found by scanning their table.
             # Deriving wrote every document's row three more times: outside a
             # transaction, the table is first rewritten without the dead
-            # copies, which left its rows 3.6 times as far apart (100,000).
+            # copies (676 MB for 188 MB of rows at 100,000).
             with connection.cursor() as cursor:
                 if connection.in_atomic_block:
                     cursor.execute("ANALYZE")

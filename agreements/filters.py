@@ -4,10 +4,12 @@ import time
 
 import django_filters as filters
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, QuerySet, Value
 from django.db.models.functions import Coalesce, ExtractYear, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import BaseCSVField
 from drf_spectacular.utils import extend_schema_field
 
 from .caching import remember
@@ -81,12 +83,27 @@ class UtcDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcDateTimeField
 
 
+class OrderingCSVField(BaseCSVField):
+    """Comma-separated orders; an empty one among them (`title,`, `,`) is not
+    an order but a mistake, refused like an unknown one."""
+
+    def clean(self, value):
+        if value and "" in value:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": ",".join(value)},
+            )
+        return super().clean(value)
+
+
 class StableOrderingFilter(filters.OrderingFilter):
     """Orders as asked, then by slug, so pages never repeat or skip rows.
 
     A bilingual field (`title`) sorts by the text the reader sees: the one in
     the active language, else the other one (as `Bilingual.localized` shows it)."""
 
+    base_field_class = OrderingCSVField
     bilingual = ("title",)
 
     def get_ordering_value(self, param):

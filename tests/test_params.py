@@ -188,3 +188,14 @@ def test_text_fields_take_json_strings_only(api, analyst, collection, body):
     assert response.status_code == 400
     (field,) = [k for k, v in body.items() if not isinstance(v, str)]
     assert field in response.json()["errors"]
+
+
+@pytest.mark.parametrize("ordering", [",", "title,", ",-signed_on"])
+def test_an_empty_order_between_commas_is_refused(api, seeded, ordering):
+    """Each comma-separated order must be one the schema offers (the fuzzer found
+    `?ordering=,` answered 200); no order at all is still the default one."""
+    for url in ("/api/v1/documents/", "/api/v1/documents/export/"):
+        refused = api.get(url, {"ordering": ordering})
+        assert refused.status_code == 400
+        assert "ordering" in refused.json()["errors"]
+        assert api.get(url, {"ordering": ""}).status_code == 200

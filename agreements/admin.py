@@ -19,12 +19,6 @@ from . import models
 from .admin_files import DocumentTextInline
 from .admin_forms import BulkChoiceForm, DocumentFromSourceForm, RecordAdminForm
 from .caching import CachedCountPaginator, remember
-from .derive import (
-    documents_refresh,
-    record_changed,
-    record_deleted,
-    record_deleting,
-)
 from .export import export_response
 from .history import ROW_HISTORY
 from .models.sources import citable_facts
@@ -138,26 +132,6 @@ class VersionedAdminForm(RecordAdminForm):
         )
 
 
-class DerivedDataAdmin:
-    """Saves and deletes bring the documents that show the record up to date, once,
-    after the inline rows (`derive.record_changed`)."""
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        record_changed(form.instance)
-        if "document" in form.changed_data and form.initial.get("document"):
-            documents_refresh([form.initial["document"]])  # the one it left
-
-    def delete_model(self, request, obj):
-        self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset):
-        shown_on = {record: record_deleting(record) for record in queryset}
-        super().delete_queryset(request, queryset)
-        for record, pks in shown_on.items():
-            record_deleted(record, pks)
-
-
 def changed_fields(record):
     """The fields a historical record changed, as the analyst knows them."""
     previous = record.prev_record
@@ -185,7 +159,6 @@ def count_column(description, related):
 
 class RecordAdmin(
     ChangeReasonMixin,
-    DerivedDataAdmin,
     PickerLabelMixin,
     NormalizedSearchMixin,
     SimpleHistoryAdmin,
@@ -417,16 +390,6 @@ class DocumentAdmin(RecordAdmin):
         ),
     ]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # A relation removed here no longer shows on the other document either.
-        documents_refresh(
-            row.to_document_id
-            for formset in formsets
-            if formset.model is models.DocumentRelation
-            for row in formset.deleted_objects
-        )
-
     def history_view(self, request, object_id, extra_context=None):
         extra_context = {**(extra_context or {}), "row_changes": row_changes(object_id)}
         return super().history_view(request, object_id, extra_context)
@@ -518,7 +481,6 @@ class DocumentAdmin(RecordAdmin):
                 )
                 for doc in documents:
                     apply(doc, form.cleaned_data["choice"])
-                documents_refresh(doc.pk for doc in documents)
             self.message_user(
                 request,
                 _("%(n)d documents changed.") % {"n": len(documents)},
@@ -607,7 +569,6 @@ def document_from_source(form):
     for row in rows + form.citations(document, source):
         row._change_reason = reason
         row.save()
-    record_changed(document)
     return document
 
 
@@ -707,7 +668,7 @@ class SourceAdmin(RelatedCountMixin, RecordAdmin):
 
 
 @admin.register(models.Citation)
-class CitationAdmin(DerivedDataAdmin, PickerLabelMixin, SimpleHistoryAdmin):
+class CitationAdmin(PickerLabelMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "field", "claim", "confidence", "source"]
     list_filter = ["confidence", "field", "source"]
     list_select_related = ["source", "document", "occasion", "party"]
@@ -716,7 +677,7 @@ class CitationAdmin(DerivedDataAdmin, PickerLabelMixin, SimpleHistoryAdmin):
 
 
 @admin.register(models.LifecycleEvent)
-class LifecycleEventAdmin(DerivedDataAdmin, PickerLabelMixin, SimpleHistoryAdmin):
+class LifecycleEventAdmin(PickerLabelMixin, SimpleHistoryAdmin):
     list_display = ["document", "kind", "occurred_on", "party"]
     list_filter = ["kind"]
     list_select_related = ["document", "party"]
@@ -781,7 +742,7 @@ class OwnTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.ResearchQuestion)
-class ResearchQuestionAdmin(DerivedDataAdmin, SimpleHistoryAdmin):
+class ResearchQuestionAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "status", "document", "field"]
     list_filter = ["status"]
     list_select_related = ["document"]

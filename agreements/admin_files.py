@@ -5,7 +5,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .derive import record_changed
 from .models import ArchivedCopy, DocumentText
 
 
@@ -64,11 +63,3 @@ class ArchivedCopyAdmin(FileFactsMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["source"]
     fields = ["source", "file", "captured_on", "note", *FileFactsMixin.file_facts]
     readonly_fields = FileFactsMixin.file_facts
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        record_changed(obj.source)  # the documents citing it show its copies
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        record_changed(obj.source)

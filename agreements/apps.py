@@ -25,7 +25,11 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self):
+        from . import export, marks  # noqa: F401 (export registers its rendering)
+        from .api import renderings  # noqa: F401 (registers the API's renderings)
         from .caching import announce_change
+
+        marks.connect()
 
         # Signals only announce: any write to our records changes the data version.
         for signal in (post_save, post_delete, m2m_changed):

@@ -1,14 +1,17 @@
-"""A document's derived columns, recomputed in one visible call.
+"""A document's derived data: computed from what analysts write, never typed in.
 
-Status (from the lifecycle events), the case-folded search text and, on
-PostgreSQL, the full-text search vector (from the document's own fields, its
-parties and signatories, and the text extracted from its attached files) are
-never typed in. Every write path — admin, API, import, management commands,
-fixture loading — calls `documents_refresh` once, after it has written the
-rows the columns depend on. It also stores what the documents are shown as
-(`renderings_refresh`): their CSV export lines, API records and their share
-of the list's stored facet counts (`FacetCount`), from which a document is
-taken out before it is deleted (`record_deleting`, `documents_uncount`).
+Derived: the status (from the lifecycle events), the case-folded search text
+and, on PostgreSQL, the search vector (from the document's own fields, its
+parties and signatories, and its attached texts), what the list's facets count
+it under (`facet_keys`, summed in `FacetCount`), and what it is shown as
+(`renderings`: API record and row, CSV line, with the code version that made
+them).
+
+No writer calls this. Writes mark the documents they change (`marks.py`); the
+database connection derives the marked ones once, just before the transaction
+commits (`db/deriving.py`). `computed` is the one implementation of every
+derived value: `derive` stores it, `differences` (manage.py check_derived)
+compares it with what is stored.
 """
 
 import json
@@ -16,30 +19,15 @@ from collections import Counter
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
-from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
-from django.db.models import OuterRef, Prefetch, Q, Subquery, Value
+from django.db import connection
+from django.db.models import F, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, Left
-from django.utils import timezone, translation
-from rest_framework.renderers import JSONRenderer
+from django.utils import timezone
 
-from .api.serializers import (
-    DocumentListSerializer,
-    DocumentSerializer,
-    StoredOrigin,
-)
-from .caching import announce_change
-from .export import csv_line_sql
+from . import renderings
 from .filters import FACETS, DocumentFilter, counted_path
 from .lifecycle import status_from_events
-from .models import (
-    DeletedDocument,
-    Document,
-    DocumentText,
-    FacetCount,
-    Participation,
-    Party,
-)
+from .models import Document, DocumentText, FacetCount, Participation
 from .querysets import TEXT_CONFIG, normalize
 
 BATCH = 2000
@@ -50,8 +38,7 @@ VECTOR_TEXT_LIMIT = 500_000
 def search_vector():
     """The weighted full-text vector of a document (PostgreSQL): titles (A),
     summaries (B), places, parties and signatories (C) in their languages' text
-    search configurations, the slug and attached texts (D); evaluated in one
-    UPDATE."""
+    search configurations, the slug and attached texts (D); evaluated in SQL."""
 
     def names(*fields):
         rows = Participation.objects.filter(document=OuterRef("pk"))
@@ -88,95 +75,69 @@ def search_vector():
     )
 
 
-def search_vectors_refresh(ids):
-    """Recompute the full-text vectors of these documents (PostgreSQL only)."""
-    if connection.vendor == "postgresql":
-        Document.objects.filter(pk__in=ids).update(search_vector=search_vector())
-
-
-def export_lines_refresh(ids, touched_at=None):
-    """Recompute the stored CSV export lines of these documents (PostgreSQL only;
-    SQLite exports row by row): one UPDATE, each line written by the database.
-    With `touched_at`, the same UPDATE sets their `updated_at` to it (a line
-    carries it). Returns how many documents it updated."""
-    if connection.vendor != "postgresql":
-        return 0
-    try:
-        queryset = Document.objects.filter(pk__in=ids).order_by()
-        sql, params = csv_line_sql(queryset, touched_at)
-    except EmptyResultSet:  # no documents
-        return 0
-    touch, before = "", []
-    if touched_at:  # its parameter comes before those of the lines' SQL
-        touch, before = ", updated_at = %s", [touched_at]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {Document._meta.db_table} AS d SET export_line = l.line{touch} "
-            f"FROM ({sql}) AS l WHERE d.id = l.id",
-            [*before, *params],
-        )
-        return cursor.rowcount
-
-
-def api_records_refresh(ids, facet_keys):
-    """Store the API records and list rows of these documents (`api_record`,
-    `api_row`), as the API would answer them, for their current `updated_at`;
-    with what they are counted under in the facets ({pk: keys}), in the same
-    UPDATE (a document's row is long: each UPDATE writes all of it again)."""
-    documents = Document.objects.filter(pk__in=ids).with_details()
-    context = {"request": StoredOrigin()}
-    # One serializer of each for all: DRF copies a serializer's fields per instance.
-    record, row = (
-        DocumentSerializer(context=context),
-        DocumentListSerializer(context=context),
-    )
-    render = JSONRenderer().render
-    with translation.override("en"):  # the API's one language
-        stored = [
-            (
-                render(record.to_representation(document)).decode(),
-                render(row.to_representation(document)).decode(),
-                connection.ops.adapt_datetimefield_value(document.updated_at),
-                json.dumps(facet_keys[document.pk]),
-                document.pk,
-            )
-            for document in documents
-        ]
-    # One statement run for each (psycopg pipelines them): Django's bulk_update
-    # spent as long writing its CASE expressions as the database took to run them.
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {Document._meta.db_table} SET api_record = %s, api_row = %s, "
-            "api_record_at = %s, facet_keys = %s WHERE id = %s",
-            stored,
-        )
-
-
-def renderings_refresh(ids):
-    """Store what these documents are shown as: export lines (on PostgreSQL),
-    API records and their share of the list's facet counts; after their own
-    columns are derived."""
-    with transaction.atomic():
-        export_lines_refresh(ids)
-        api_records_refresh(ids, facet_counts_refresh(ids))
-
-
-def facet_keys(ids):
-    """{pk: sorted ["facet=value", …]}: what each of these documents is counted
-    under in each of the list's facets (`filters.FACETS`), by the path the
-    facet's filter declares; a related record by its primary key."""
-    keys = {pk: set() for pk in ids}
+def facet_keys(derived):
+    """{pk: sorted ["facet=value", …]}: what each of these documents ({pk:
+    {column: value derived now}}) is counted under in each of the list's facets
+    (`filters.FACETS`), by the path the facet's filter declares; a related
+    record by its primary key, a derived column (the status) as derived now."""
+    keys = {pk: set() for pk in derived}
     for name in FACETS:
-        declared = DocumentFilter.base_filters[name]
-        rows = Document.objects.filter(pk__in=ids).order_by()
-        for pk, value in rows.values_list("pk", counted_path(declared)):
+        path = counted_path(DocumentFilter.base_filters[name])
+        if isinstance(path, str) and all(path in row for row in derived.values()):
+            rows = ((pk, row[path]) for pk, row in derived.items())
+        else:
+            rows = Document.objects.filter(pk__in=list(derived)).order_by()
+            rows = rows.values_list("pk", path)
+        for pk, value in rows:
             if value is not None:
                 keys[pk].add(f"{name}={value}")
     return {pk: sorted(found) for pk, found in keys.items()}
 
 
+def computed(ids, touched_at=None):
+    """{pk: {column: value}}: every derived value of these documents (all
+    existing ones among `ids`, at most BATCH) but the search vector, as they
+    should be stored; with `touched_at`, for an `updated_at` of that time."""
+    documents = Document.objects.filter(pk__in=ids).prefetch_related(
+        "events",
+        Prefetch(
+            "participations", queryset=Participation.objects.select_related("party")
+        ),
+        Prefetch(
+            "texts",
+            queryset=DocumentText.objects.only(
+                "document_id", "language", "extracted_text"
+            ),
+        ),
+    )
+    values, overrides = {}, {}
+    for document in documents.only(*Document.search_source):
+        values[document.pk] = {
+            "status": status_from_events(document.events.all()),
+            "search_text": " ".join(
+                [
+                    document.build_search_text(document.participations.all()),
+                    *(normalize(t.extracted_text) for t in document.texts.all()),
+                ]
+            ).strip(),
+        }
+        overrides[document.pk] = {"status": values[document.pk]["status"]}
+        if touched_at:
+            overrides[document.pk]["updated_at"] = touched_at
+    keys = facet_keys(values)
+    shown = renderings.render(list(values), overrides)
+    for pk, row in values.items():
+        row.update(shown[pk], facet_keys=keys[pk], rendered_by=renderings.version())
+    return values
+
+
+def stored_columns():
+    """The derived columns `computed` gives, in a fixed order."""
+    return ["status", "search_text", *renderings.RENDERERS, "facet_keys", "rendered_by"]
+
+
 def facet_counts_add(delta):
-    """Add `delta` ({(facet, value): documents}) to the stored facet counts."""
+    """Add `delta` ({"facet=value": documents}) to the stored facet counts."""
     table = FacetCount._meta.db_table
     with connection.cursor() as cursor:
         cursor.executemany(
@@ -187,141 +148,115 @@ def facet_counts_add(delta):
         )
 
 
-def facet_counts_refresh(ids):
-    """Count these documents in `FacetCount` under what they show now, and out
-    of what they were counted under before (`Document.facet_keys`); returns
-    {pk: keys} for the caller to store (`api_records_refresh`), in the same
-    transaction (their rows are locked until then)."""
-    before = dict(
-        Document.objects.filter(pk__in=ids)
-        .select_for_update()
-        .values_list("pk", "facet_keys")
-        .order_by()
-    )
-    now = facet_keys(list(before))
+def uncount(keys):
+    """Take deleted documents out of the facet counts: `keys` is a list of what
+    each was counted under (their `facet_keys`, read before the delete)."""
     delta = Counter()
-    for pk, keys in now.items():
-        delta.update(keys)
-        delta.subtract(before[pk] or [])
+    for each in keys:
+        delta.subtract(each or [])
     facet_counts_add(delta)
-    return now
 
 
-@transaction.atomic
-def documents_uncount(ids):
-    """Take these documents out of the facet counts: before they are deleted."""
-    documents = Document.objects.filter(pk__in=ids, facet_keys__isnull=False)
-    delta = Counter()
-    for keys in documents.select_for_update().values_list("facet_keys", flat=True):
-        delta.subtract(keys)
-    facet_counts_add(delta)
-    documents.update(facet_keys=None)
-
-
-def documents_touch(ids):
-    """Bump `updated_at` of these documents (a record they show changed, so that
-    ETags and `updated_since` see it); on PostgreSQL in the UPDATE that rewrites
-    their export lines, which carry it and may name the record."""
-    now = timezone.now()
-    if connection.vendor == "postgresql":
-        return export_lines_refresh(ids, touched_at=now)
-    return Document.objects.filter(pk__in=ids).update(updated_at=now)
-
-
-def documents_refresh(ids, *, touch=True):
-    """Recompute the derived columns of the documents with these primary keys.
-
-    A fixed number of queries per batch of documents (events, parties, texts, one
-    UPDATE, two more for the vector and the export line on PostgreSQL), however
-    many rows each has.
-    `touch` bumps `updated_at`, so that ETags and `updated_since` see changes to
-    nested rows; fixture loads keep the timestamps they were dumped with.
-    """
-    fields = ["status", "search_text"] + ["updated_at"] * touch
-    now = timezone.now()
-    ids = sorted({pk for pk in ids if pk})
+def derive(ids, touched=()):
+    """Compute and store the derived data of the documents with these primary
+    keys (those that no longer exist are skipped); those in `touched` also get
+    a new `updated_at` (a record they show changed: ETags and `updated_since`
+    see it). A fixed number of queries per BATCH documents, however many rows
+    each has. Runs inside the caller's transaction. Returns {pk: facet keys} of
+    those it stored."""
+    ids, touched, now, done = sorted(set(ids)), set(touched), timezone.now(), {}
+    columns = stored_columns()
+    json_column = columns.index("facet_keys")
+    table = Document._meta.db_table
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
-        documents = Document.objects.filter(pk__in=batch).prefetch_related(
-            "events",
-            Prefetch(
-                "participations", queryset=Participation.objects.select_related("party")
-            ),
-            Prefetch(
-                "texts",
-                queryset=DocumentText.objects.only(
-                    "document_id", "language", "extracted_text"
-                ),
-            ),
+        before = dict(
+            Document.objects.filter(pk__in=batch)
+            .select_for_update()
+            .order_by()
+            .values_list("pk", "facet_keys")
         )
-        for document in documents:
-            document.status = status_from_events(document.events.all())
-            document.search_text = " ".join(
-                [
-                    document.build_search_text(document.participations.all()),
-                    *(normalize(t.extracted_text) for t in document.texts.all()),
-                ]
-            ).strip()
-            document.updated_at = now
-        Document.objects.bulk_update(documents, fields, batch_size=250)
-        search_vectors_refresh(batch)
-        renderings_refresh(batch)
-    if ids:  # bulk updates send no signals: say so ourselves
-        announce_change()
-    return len(ids)
+        values = {
+            **computed([pk for pk in before if pk not in touched]),
+            **computed([pk for pk in before if pk in touched], touched_at=now),
+        }
+        delta = Counter()
+        for pk, row in values.items():
+            delta.update(row["facet_keys"])
+            delta.subtract(before[pk] or [])
+        facet_counts_add(delta)
+        rows = []
+        for pk, row in values.items():
+            cells = [row[c] for c in columns]
+            cells[json_column] = json.dumps(cells[json_column])
+            touch = connection.ops.adapt_datetimefield_value(now) if pk in touched else None
+            rows.append([*cells, touch, pk])
+        assignments = ", ".join(f"{c} = %s" for c in columns)
+        # One statement run for each (psycopg pipelines them): Django's
+        # bulk_update spends as long writing its CASE expressions.
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments}, "
+                "updated_at = COALESCE(%s, updated_at) WHERE id = %s",
+                rows,
+            )
+        if connection.vendor == "postgresql":
+            Document._base_manager.filter(pk__in=batch).update(
+                search_vector=search_vector()
+            )
+        done.update((pk, row["facet_keys"]) for pk, row in values.items())
+    return done
 
 
-# How to find the documents that show a record (beyond documents and their rows);
-# only parties feed the documents' derived columns, the others are shown as is.
-SHOWN_ON = {
-    "party": "participations__party",
-    "sector": "sectors",
-    "occasion": "occasion",
-    "source": "citations__source",
-}
+def differences(ids):
+    """[(pk, slug, column, stored, expected)] for every derived value of these
+    documents that is not what `computed` gives now (the search vector too, on
+    PostgreSQL)."""
+    found = []
+    columns = stored_columns()
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        expected = computed(batch)
+        stored = Document.objects.filter(pk__in=batch).values("pk", "slug", *columns)
+        for row in stored:
+            for column in columns:
+                if row[column] != expected[row["pk"]][column]:
+                    found.append(
+                        (
+                            row["pk"],
+                            row["slug"],
+                            column,
+                            row[column],
+                            expected[row["pk"]][column],
+                        )
+                    )
+        if connection.vendor == "postgresql":
+            stale = (
+                Document.objects.filter(pk__in=batch)
+                .alias(expected=search_vector())
+                .exclude(search_vector=F("expected"))
+                .values_list("pk", "slug")
+            )
+            found += [(pk, slug, "search_vector", "…", "…") for pk, slug in stale]
+    return found
 
 
-def documents_showing(record):
-    """The documents whose page or API record shows `record`."""
-    if isinstance(record, Document):  # itself and the documents it relates to
-        return Document.objects.filter(
-            Q(pk=record.pk)
-            | Q(relations_out__to_document=record)
-            | Q(relations_in__from_document=record)
-        ).distinct()
-    if hasattr(record, "document_id"):  # an event, participation or citation
-        return Document.objects.filter(pk=record.document_id)
-    lookup = SHOWN_ON[record._meta.model_name]
-    return Document.objects.filter(pk__in=Document.objects.filter(**{lookup: record}))
-
-
-def record_changed(record, shown_on=None):
-    """After `record` was saved, or deleted (then pass the primary keys that
-    `record_deleting` gave before): bring the documents that show it up to date.
-
-    Parties feed the derived columns, so their documents are re-derived; for the
-    other records a touch is enough (`documents_touch`).
-    """
-    if shown_on is None:
-        shown_on = documents_showing(record).values_list("pk", flat=True)
-    if record._meta.model_name in SHOWN_ON and not isinstance(record, Party):
-        return documents_touch(shown_on)
-    return documents_refresh(shown_on)
-
-
-def record_deleting(record):
-    """Before `record` is deleted (in the same transaction): the primary keys of
-    the documents that show it, for `record_deleted`; a document is taken out of
-    the facet counts."""
-    if isinstance(record, Document):
-        documents_uncount([record.pk])
-    return list(documents_showing(record).values_list("pk", flat=True))
-
-
-def record_deleted(record, shown_on):
-    """After `record` was deleted: the documents that showed it (primary keys from
-    `record_deleting`, taken before the delete) are brought up to date, and a
-    deleted document leaves a tombstone for sync clients."""
-    if isinstance(record, Document):
-        DeletedDocument.objects.create(slug=record.slug)
-    return record_changed(record, shown_on)
+def facet_count_differences():
+    """[(key, stored, expected)] where `FacetCount` does not sum the documents'
+    stored `facet_keys`."""
+    expected = Counter()
+    for keys in Document.objects.values_list("facet_keys", flat=True).iterator(
+        chunk_size=BATCH
+    ):
+        expected.update(keys or [])
+    stored = {
+        f"{facet}={value}": n
+        for facet, value, n in FacetCount.objects.values_list(
+            "facet", "value", "documents"
+        )
+    }
+    return [
+        (key, stored.get(key, 0), expected.get(key, 0))
+        for key in sorted(set(stored) | set(expected))
+        if stored.get(key, 0) != expected.get(key, 0)
+    ]

@@ -4,14 +4,13 @@ The columns are also what `import_documents` reads, so an export imports back.
 """
 
 import csv
+import io
 import itertools
 import json
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.http import StreamingHttpResponse
-from django.urls import reverse
 
+from . import renderings
 from .models import Document, DocumentText, LifecycleEvent, Participation
 
 COLUMNS = [
@@ -95,9 +94,18 @@ def document_rows(queryset):
     """Rows of the whole queryset: plain values read a chunk of documents at a
     time, with one query per kind of nested row and chunk (no model instances:
     a million rows stream in bounded memory at tens of thousands a second)."""
+    for _pk, row in keyed_rows(queryset):
+        yield row
+
+
+def keyed_rows(queryset, overrides=None):
+    """(pk, row) of `document_rows`; `overrides` ({pk: {field: value}})
+    replace values read (`derive` renders what it is about to store)."""
     documents = queryset.values(*OWN).iterator(chunk_size=CHUNK)
     while chunk := list(itertools.islice(documents, CHUNK)):
         ids = [doc["id"] for doc in chunk]
+        for doc in chunk:
+            doc.update((overrides or {}).get(doc["id"], {}))
         sectors = grouped(
             Document.sectors.through.objects.filter(document__in=ids)
             .order_by("sector__name_en")
@@ -121,12 +129,15 @@ def document_rows(queryset):
         )
         for doc in chunk:
             pk = doc["id"]
-            yield document_row(
-                doc,
-                sectors.get(pk, []),
-                parties.get(pk, []),
-                events.get(pk, []),
-                texts.get(pk, []),
+            yield (
+                pk,
+                document_row(
+                    doc,
+                    sectors.get(pk, []),
+                    parties.get(pk, []),
+                    events.get(pk, []),
+                    texts.get(pk, []),
+                ),
             )
 
 
@@ -150,126 +161,41 @@ def json_chunks(rows):
     yield "\n]\n"
 
 
-# On PostgreSQL the database writes each document's CSV line itself, byte for
-# byte what `csv_lines(document_rows(...))` writes (tests compare them), and
-# stores it (`Document.export_line`, kept by `derive`): an export reads stored
-# lines in order. The SQL of each cell is that of `document_row`, `csv_cell` and
-# the csv module's minimal quoting, over `f`, the queryset's own values (`OWN`).
-NEUTRALISED = "CASE WHEN left({0}, 1) IN ({1}) THEN {2} || {0} ELSE {0} END"
-QUOTED = (  # quoted if it holds a quote, comma or line break (csv.QUOTE_MINIMAL)
-    "CASE WHEN strpos(t.{0}, '\"') + strpos(t.{0}, ',') + strpos(t.{0}, chr(10)) "
-    "+ strpos(t.{0}, chr(13)) = 0 THEN t.{0} "
-    "ELSE '\"' || replace(t.{0}, '\"', '\"\"') || '\"' END"
-)
-ISO_DATE = "to_char(f.{0}, 'YYYY-MM-DD')"
-ISO_TIME = (  # datetime.isoformat() in UTC: microseconds only when not zero
-    "to_char(f.{0} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE "
-    "WHEN to_char(f.{0}, 'US') = '000000' THEN '' "
-    "ELSE to_char(f.{0} AT TIME ZONE 'UTC', '.US') END || '+00:00'"
-)
-# A file's name as reverse() writes it in a URL: percent-encoded UTF-8 but for
-# the characters Django leaves as they are.
-URL_NAME = (
-    "(SELECT string_agg(CASE WHEN c ~ '^[A-Za-z0-9_.~!$&''()*+,;=:@/-]$' THEN c "
-    "ELSE regexp_replace(upper(encode(convert_to(c, 'UTF8'), 'hex')), '(..)', "
-    "E'\\x25\\\\1', 'g') END, '' ORDER BY i) FROM regexp_split_to_table("
-    "regexp_replace(t.file, '^.*/', ''), '') WITH ORDINALITY AS n(c, i))"
-)
-# Each nested column, aggregated for the exported documents (`f`) at once.
-NESTED_SQL = {
-    "sectors": "SELECT ds.document_id AS id, string_agg(s.slug, {sep} "
-    "ORDER BY s.name_en) AS v FROM f JOIN agreements_document_sectors ds "
-    "ON ds.document_id = f.id JOIN agreements_sector s ON s.id = ds.sector_id "
-    "GROUP BY 1",
-    "parties": "SELECT r.document_id AS id, string_agg(p.slug || ':' || r.role, "
-    "{sep} ORDER BY r.position, r.id) AS v FROM f JOIN agreements_participation r "
-    "ON r.document_id = f.id JOIN agreements_party p ON p.id = r.party_id GROUP BY 1",
-    "events": "SELECT e.document_id AS id, string_agg(concat_ws(':', e.kind, "
-    "to_char(e.occurred_on, 'YYYY-MM-DD'), p.slug), {sep} "
-    "ORDER BY e.occurred_on, e.id) AS v FROM f JOIN agreements_lifecycleevent e "
-    "ON e.document_id = f.id LEFT JOIN agreements_party p ON p.id = e.party_id "
-    "GROUP BY 1",
-    "texts": "SELECT t.document_id AS id, string_agg({files} || t.sha256 || '/' || "
-    + URL_NAME
-    + ", {sep} ORDER BY t.id) AS v FROM f JOIN agreements_documenttext t "
-    "ON t.document_id = f.id GROUP BY 1",
-}
-
-
-def _literal(text):
-    return "'" + text.replace("'", "''") + "'"
-
-
-def csv_line_sql(queryset, touched_at=None):
-    """(SQL, params) of the documents' CSV lines: rows (id, line), in no order;
-    with `touched_at`, the lines they have once `updated_at` is that."""
-    own, params = queryset.values(*OWN).query.sql_with_params()
-    fields = {f.name: f.get_internal_type() for f in Document._meta.concrete_fields}
-    constants = {
-        "sep": _literal(LIST_SEPARATOR),
-        "files": _literal(reverse("file", args=["0" * 64, "x"])[: -(64 + 2)]),
-    }
-    starts = ", ".join(_literal(c) for c in (*FORMULA_STARTS, NEUTRALISER))
-    cells, nested = [], []
-    for column in COLUMNS:
-        if column in NESTED:
-            nested.append(f"{column} AS ({NESTED_SQL[column].format(**constants)})")
-            sql = f"{column}.v"
-        elif column == "occasion":
-            sql = "f.occasion__slug"
-        elif fields[column] == "DateField":
-            sql = ISO_DATE.format(column)
-        elif fields[column] == "DateTimeField":
-            sql = ISO_TIME.format(column)
-        else:
-            sql = f"f.{column}::text"
-        cell = NEUTRALISED.format(sql, starts, _literal(NEUTRALISER))
-        cells.append(f"coalesce({cell}, '') AS {column}")
-    names = [connection.ops.quote_name(name) for name in OWN]
-    values = [  # f's columns: the queryset's own values, or the new timestamp
-        f"{_literal(touched_at.isoformat())}::timestamptz AS {column}"
-        if touched_at and name == "updated_at"
-        else column
-        for name, column in zip(OWN, names, strict=True)
-    ]
-    joins = " ".join(f"LEFT JOIN {c} ON {c}.id = f.id" for c in NESTED)
-    line = " || ',' || ".join(QUOTED.format(column) for column in COLUMNS)
-    # OFFSET 0 keeps each cell computed once, not once per mention in `line`.
-    # No % sign in what is added here: only `own` has parameters.
-    sql = (
-        f"WITH f AS MATERIALIZED (SELECT {', '.join(values)} "
-        f"FROM ({own}) AS f({', '.join(names)})), "
-        f"{', '.join(nested)} SELECT t.id, {line} AS line FROM (SELECT f.id, "
-        f"{', '.join(cells)} FROM f {joins} OFFSET 0) AS t"
+def csv_line(row):
+    """One exported row as its CSV line, without the line break."""
+    out = io.StringIO()
+    csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="").writerow(
+        {k: csv_cell(v) for k, v in row.items()}
     )
-    return sql, params
+    return out.getvalue()
 
 
-def sql_csv_lines(queryset):
-    """`csv_lines(document_rows(queryset))` from the lines PostgreSQL stored,
-    read in the queryset's order through a server-side cursor a block at a time
-    (the first block comes as soon as the first rows are found)."""
+@renderings.register("export_line")
+def export_lines(ids, overrides):
+    """{pk: CSV line} of these documents (`Document.export_line`, stored)."""
+    documents = Document.objects.filter(pk__in=ids).order_by("pk")
+    return {pk: csv_line(row) for pk, row in keyed_rows(documents, overrides)}
+
+
+def stored_csv_lines(queryset):
+    """`csv_lines(document_rows(queryset))` from the stored lines, read a chunk
+    at a time in the queryset's order; a line made by other code (another
+    `renderings.version()`) is rendered again."""
     yield "\ufeff" + ",".join(COLUMNS) + "\r\n"
-    try:
-        sql, params = queryset.values_list("export_line").query.sql_with_params()
-    except EmptyResultSet:  # a filter that matches nothing before any SQL is run
-        return
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        lines = cursor.fetchmany(CHUNK)
-        while len(lines) == CHUNK:
-            yield "".join(line + "\r\n" for (line,) in lines)
-            lines = cursor.fetchmany(CHUNK)
-    # The last block once the cursor is closed: a short export holds no cursor
-    # open while it waits for its reader.
-    yield "".join(line + "\r\n" for (line,) in lines)
+    current = renderings.version()
+    rows = queryset.values_list("pk", "export_line", "rendered_by")
+    rows = rows.iterator(chunk_size=CHUNK)
+    while chunk := list(itertools.islice(rows, CHUNK)):
+        stale = [pk for pk, _line, version in chunk if version != current]
+        fresh = export_lines(stale, {}) if stale else {}
+        yield "".join(fresh.get(pk, line) + "\r\n" for pk, line, _version in chunk)
 
 
 def export_response(queryset, fmt, filename="documents"):
     # The first rows are read before the response starts: a database outage is
     # then a 503 with Retry-After (middleware), not a 200 cut after the header.
-    if fmt == "csv" and connection.vendor == "postgresql":
-        body = sql_csv_lines(queryset)
+    if fmt == "csv":
+        body = stored_csv_lines(queryset)
         body = itertools.chain(list(itertools.islice(body, 2)), body)  # a block read
     else:
         rows = document_rows(queryset)

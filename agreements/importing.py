@@ -9,7 +9,6 @@ from django import forms
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
-from .derive import documents_refresh, renderings_refresh
 from .export import COLUMNS, LIST_SEPARATOR, csv_cell_value
 from .models import Document, LifecycleEvent, Occasion, Participation, Party, Sector
 
@@ -323,10 +322,8 @@ def document_import(path, user=None, dry_run=False, progress=None):
                 result.updated += not created
             if progress:
                 progress("written", n, total)
-        documents_refresh(written)
         for pk, updated_at in kept_timestamps:
             Document.objects.filter(pk=pk).update(updated_at=updated_at)
-        renderings_refresh([pk for pk, _ in kept_timestamps])
         if dry_run:
             transaction.set_rollback(True)
     return result

@@ -8,6 +8,7 @@ from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Subquery, Valu
 from psycopg.errors import QueryCanceled
 
 from .lifecycle import STATUS_AFTER, EventKind, Status
+from .marks import MarkingQuerySet
 
 # Quotes, a leading minus or "or": the reader asked for precise matching.
 WEB_SEARCH_OPERATORS = re.compile(r'"|(^|\s)-|\sor\s', re.IGNORECASE)
@@ -25,8 +26,8 @@ NEAR_MISSES = 1000
 
 # PostgreSQL text search configuration of an attached text's language.
 TEXT_CONFIG = {"ru": "russian", "en": "english"}
-# What a document is shown as, stored (derive.renderings_refresh).
-RENDERINGS = ["export_line", "api_record", "api_row", "api_record_at", "facet_keys"]
+# What a document is shown as, stored (renderings.py, derive.py).
+RENDERINGS = ["export_line", "api_record", "api_row", "rendered_by", "facet_keys"]
 # A document's columns derived for search and display: as long as all its texts,
 # shown on no page as such, kept out of its history.
 DERIVED_COLUMNS = ["search_text", "search_vector", *RENDERINGS]
@@ -49,7 +50,7 @@ def within_time_limit(compute, milliseconds):
         raise
 
 
-class RecordQuerySet(models.QuerySet):
+class RecordQuerySet(MarkingQuerySet):
     def get_by_natural_key(self, *key):
         """Look a record up by the lookups its model names in `natural_key_lookups`."""
         lookups = self.model.natural_key_lookups
@@ -187,7 +188,7 @@ class DocumentQuerySet(RecordQuerySet):
         """Of each document, its stored API list row and what tells whether it
         is current (`ListRowsSerializer`), and the keyset paging position."""
         return self.only(
-            "slug", "signed_on", "status", "updated_at", "api_row", "api_record_at"
+            "slug", "signed_on", "status", "updated_at", "api_row", "rendered_by"
         )
 
     def for_list(self):

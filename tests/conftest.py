@@ -51,6 +51,31 @@ def seed_dump(django_db_setup, django_db_blocker, tmp_path_factory):
     return path
 
 
+def assert_derived():
+    """Every derived value of every document is what the derivation computes
+    now, the facet counts sum them, and no mark is left underived."""
+    from agreements.derive import differences, facet_count_differences
+    from agreements.models import Document
+
+    assert not connection.marked, f"documents marked, never derived: {connection.marked}"
+    pks = list(Document.objects.order_by("pk").values_list("pk", flat=True))
+    assert differences(pks) == []
+    assert facet_count_differences() == []
+
+
+@pytest.fixture(autouse=True)
+def derived_data_checked(request):
+    """After each test that uses the database, whatever it wrote: derived data
+    is current (a write path that forgets fails its own test)."""
+    if "_django_db_helper" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    yield
+    if not request.node.get_closest_marker("underived"):
+        assert_derived()
+
+
 @pytest.fixture
 def seeded(db, seed_dump):
     call_command("loaddata", seed_dump, verbosity=0)

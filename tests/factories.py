@@ -1,23 +1,27 @@
 import datetime
 
 import factory
+from django.db import transaction
 
 from agreements import models
-from agreements.derive import record_changed
 
 
 class WriteFactory(factory.django.DjangoModelFactory):
-    """Creates a record the way the application writes one: saved, then the
-    documents that show it brought up to date (`derive.record_changed`)."""
+    """Creates a record the way the application writes one: in a transaction,
+    derived once before it commits (its sub-factories' records with it)."""
 
     class Meta:
         abstract = True
 
     @classmethod
-    def _after_postgeneration(cls, instance, create, results=None):
-        super()._after_postgeneration(instance, create, results)
-        if create:
-            record_changed(instance)
+    def create(cls, **kwargs):
+        with transaction.atomic():
+            return super().create(**kwargs)
+
+    @classmethod
+    def create_batch(cls, size, **kwargs):
+        with transaction.atomic():  # derived once for the batch
+            return super().create_batch(size, **kwargs)
 
 
 class SectorFactory(WriteFactory):
@@ -103,13 +107,14 @@ class CitationFactory(WriteFactory):
 def documents_with_relations(n, sector=None):
     """`n` documents of one occasion, each with two parties, a sector, an event
     and a citation."""
-    sector = sector or SectorFactory()
-    source = SourceFactory()
-    docs = DocumentFactory.create_batch(n, occasion=OccasionFactory())
-    for doc in docs:
-        doc.sectors.add(sector)
-        ParticipationFactory(document=doc)
-        ParticipationFactory(document=doc)
-        EventFactory(document=doc)
-        CitationFactory(document=doc, source=source)
+    with transaction.atomic():  # derived once, as they commit
+        sector = sector or SectorFactory()
+        source = SourceFactory()
+        docs = DocumentFactory.create_batch(n, occasion=OccasionFactory())
+        for doc in docs:
+            doc.sectors.add(sector)
+            ParticipationFactory(document=doc)
+            ParticipationFactory(document=doc)
+            EventFactory(document=doc)
+            CitationFactory(document=doc, source=source)
     return docs

@@ -12,7 +12,6 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
-from agreements.derive import record_changed
 from agreements.models import ArchivedCopy, Document, DocumentText, Source
 
 from .factories import CitationFactory, DocumentFactory, SourceFactory
@@ -30,7 +29,6 @@ def attach(document, name, content, **fields):
     )
     text.full_clean()
     text.save()
-    record_changed(text)
     return text
 
 
@@ -315,7 +313,6 @@ def archive(source, content=b"<html><body>Saved page</body></html>"):
     )
     copy.full_clean()
     copy.save()
-    record_changed(source)
     return copy
 
 

@@ -4,7 +4,6 @@ import io
 import pytest
 from django.core.management import call_command
 
-from agreements.derive import record_changed
 from agreements.filters import FACETS, country_choices
 from agreements.models import Document, FacetCount, Participation
 
@@ -84,7 +83,6 @@ def test_stored_facet_counts_follow_every_write(client, seeded, analyst):
     party = first.party
     party.country = "UZ"
     party.save()
-    record_changed(party)
     gone = Document.objects.get(slug="astana-2023-joint-statement")
     client.force_login(analyst)
     deleted = client.post(

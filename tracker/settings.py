@@ -125,6 +125,12 @@ if READ_FROM_REPLICA:
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["tracker.routers.PrimaryReplicaRouter"]
+# Django's backends, each deriving the documents a transaction changed before it
+# commits (agreements/db/deriving.py): derived data never needs a writer's call.
+for database in DATABASES.values():
+    for vendor in ("postgresql", "sqlite3"):
+        if database["ENGINE"] == f"django.db.backends.{vendor}":
+            database["ENGINE"] = f"agreements.db.{vendor}"
 # PostgreSQL's JIT compiler: off. It spent 7 of the 13 s of a 100k-row export
 # compiling, and a web app's queries are short (a URL's ?options= overrides).
 for database in DATABASES.values():

@@ -1,10 +1,8 @@
 import copy
-import json
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..export import grouped
 from ..lifecycle import Status
 from ..models import (
     ArchivedCopy,
@@ -20,6 +18,7 @@ from ..models import (
     Source,
 )
 from ..provenance import document_facts
+from .stored import StoredRowsSerializer
 
 
 class ModelSerializer(serializers.ModelSerializer):
@@ -331,81 +330,6 @@ class ShownStatusMixin(serializers.Serializer):
     )
 
 
-# Stands for the scheme and host of the request in a stored API record: no text
-# holds a NUL (PostgreSQL refuses one in text, Django's and DRF's forms too),
-# and JSON writes it as `\u0000`.
-ORIGIN = "\x00"
-
-
-class StoredOrigin:
-    """The request a stored API record is built with: it only makes URLs."""
-
-    def build_absolute_uri(self, path):
-        return ORIGIN + path
-
-
-def stored_api_record(text, request):
-    """A stored API record or row (`api_records_refresh`) as this request's data."""
-    origin = request.build_absolute_uri("/")[:-1]
-    return json.loads(text.replace('"\\u0000/', f'"{origin}/'))
-
-
-# What a list's query may add to its rows (`with_status_on`, `with_text_snippets`).
-ROW_ANNOTATIONS = ("status_on_day", "text_snippet")
-
-
-def shows_stored_row(document):
-    """Whether the document's stored list row is what its row shows now: stored
-    for its current `updated_at`, with today's status and no text snippet."""
-    return (
-        document.api_record_at == document.updated_at
-        and document.shown_status == document.status
-        and getattr(document, "text_snippet", None) is None
-    )
-
-
-class ListRowsSerializer(serializers.ListSerializer):
-    """A page of list rows: the stored rows (`Document.api_row`) of documents
-    read with only what tells whether they are current (`stored_rows`); the
-    others read in full, their sectors and parties as plain values for the whole
-    page, three queries, no model instance or related manager per row (an
-    uncached page of 50 rows at 100,000 documents, in-process: 16 ms with
-    instances, 9 ms with values, 5.5 ms stored)."""
-
-    def to_representation(self, data):
-        documents = list(data)
-        request = self.context["request"]
-        built = self.built_rows([d for d in documents if not shows_stored_row(d)])
-        return [
-            built[d.pk] if d.pk in built else stored_api_record(d.api_row, request)
-            for d in documents
-        ]
-
-    def built_rows(self, documents):
-        """{pk: row} of these documents, built from their columns."""
-        if not documents:
-            return {}
-        ids = [document.pk for document in documents]
-        full = Document.objects.lean().in_bulk(ids)
-        sectors = grouped(
-            Sector.objects.filter(documents__in=ids).values_list("documents", "slug")
-        )
-        parties = grouped(
-            Participation.objects.filter(document__in=ids).values_list(
-                "document", "party__slug", "party__name_ru", "party__name_en", "role"
-            )
-        )
-        rows = {}
-        for document in documents:
-            row = full[document.pk]
-            for name in ROW_ANNOTATIONS:  # what the page's query worked out
-                setattr(row, name, getattr(document, name, None))
-            rows[row.pk] = self.child.row(
-                row, sectors.get(row.pk, []), parties.get(row.pk, [])
-            )
-        return rows
-
-
 class DocumentListSerializer(
     ShownStatusMixin, TextSnippetMixin, HtmlUrlMixin, ModelSerializer
 ):
@@ -429,44 +353,7 @@ class DocumentListSerializer(
             "url",
             "updated_at",
         ]
-        list_serializer_class = ListRowsSerializer
-
-    def to_representation(self, document):
-        sectors = [sector.slug for sector in document.sectors.all()]
-        parties = [
-            (p.party.slug, p.party.name_ru, p.party.name_en, p.role)
-            for p in document.participations.all()
-        ]
-        return self.row(document, sectors, parties)
-
-    def row(self, document, sectors, parties):
-        """The row the fields above declare, built directly: a page of rows is
-        read far more often than anything else, and DRF's field-by-field walk
-        was most of its time (tests compare the two). `sectors` are slugs;
-        `parties` (slug, name_ru, name_en, role)."""
-        occasion = document.occasion if document.occasion_id else None
-        return {
-            "slug": document.slug,
-            "title_ru": document.title_ru,
-            "title_en": document.title_en,
-            "title_status": document.title_status,
-            "kind": document.kind,
-            "legal_level": document.legal_level,
-            "status": document.shown_status,
-            "signed_on": document.signed_on and document.signed_on.isoformat(),
-            "signed_precision": document.signed_precision,
-            "occasion": occasion and occasion.slug,
-            "sectors": sectors,
-            "parties": [
-                {"slug": slug, "name_ru": name_ru, "name_en": name_en, "role": role}
-                for slug, name_ru, name_en, role in parties
-            ],
-            "text_snippet": self.get_text_snippet(document),
-            "url": self.get_url(document),
-            "updated_at": self.fields["updated_at"].to_representation(
-                document.updated_at
-            ),
-        }
+        list_serializer_class = StoredRowsSerializer
 
 
 class DocumentSerializer(

@@ -1,7 +1,7 @@
 import hashlib
 
 from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import http_date, quote_etag
@@ -19,10 +19,9 @@ from rest_framework.exceptions import APIException, MethodNotAllowed, Validation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from .. import filters
+from .. import filters, renderings
 from ..caching import data_version, version_time
 from ..citing import permanent_url
-from ..derive import record_changed, record_deleted, record_deleting
 from ..export import COLUMNS, export_response
 from ..history import document_history
 from ..models import (
@@ -37,6 +36,7 @@ from ..models import (
 )
 from . import serializers
 from .pagination import DocumentPagination
+from .stored import stored_api_record
 from .throttles import AnonRateThrottle, ExportRateThrottle
 
 
@@ -119,17 +119,13 @@ class ConditionalMixin:
     def perform_update(self, serializer):
         self.check_if_match(serializer.instance)
         try:
-            self._written = serializer.save()
+            self._save(serializer)
         except StaleVersion as exc:  # a concurrent write won the race
             raise PreconditionFailed() from exc
-        self._derive(self._written)
 
     def perform_destroy(self, instance):
         self.check_if_match(instance)
-        with transaction.atomic():
-            shown_on = record_deleting(instance)
-            instance.delete()  # ProtectedError: a 409 naming what uses it (errors.py)
-            record_deleted(instance, shown_on)
+        instance.delete()  # ProtectedError: a 409 naming what uses it (errors.py)
 
     def finalize_response(self, request, response, *args, **kwargs):
         if isinstance(response, Response) and response.status_code >= 400:
@@ -147,15 +143,16 @@ class ConditionalMixin:
         return response
 
     def perform_create(self, serializer):
-        self._written = serializer.save()
-        self._derive(self._written)
+        self._save(serializer)
 
-    def _derive(self, record):
-        """Bring the documents that show `record` up to date; the response shows
-        the record's own derived values (status, updated_at) as stored."""
-        record_changed(record)
-        derived = ["status"] if isinstance(record, Document) else []
-        record.refresh_from_db(fields=["updated_at", *derived])
+    def _save(self, serializer):
+        """One transaction, derived before it commits (db/deriving.py); the
+        response shows the record's derived values (status, updated_at) as
+        stored."""
+        with transaction.atomic():
+            self._written = serializer.save()
+        derived = ["status"] if isinstance(self._written, Document) else []
+        self._written.refresh_from_db(fields=["updated_at", *derived])
 
 
 class EnglishApiMixin:
@@ -214,7 +211,9 @@ class DocumentViewSet(RecordViewSet):
         if request.query_params.keys() - {"format"}:
             return super().retrieve(request, *args, **kwargs)
         stored = (
-            Document.objects.filter(slug=kwargs["slug"], api_record_at=F("updated_at"))
+            Document.objects.filter(
+                slug=kwargs["slug"], rendered_by=renderings.version()
+            )
             .only("pk", "version", "updated_at", "api_record")
             .first()
         )
@@ -224,7 +223,7 @@ class DocumentViewSet(RecordViewSet):
             request,
             object_etag(stored),
             stored.updated_at,
-            lambda: Response(serializers.stored_api_record(stored.api_record, request)),
+            lambda: Response(stored_api_record(stored.api_record, request)),
         )
 
     def get_serializer_class(self):

@@ -92,24 +92,20 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
         db_index=True,
         help_text=_("Derived from the lifecycle events; edit the events, not this."),
     )
-    # PostgreSQL full-text search; see derive.documents_refresh. Unused on SQLite.
+    # Derived data (derive.py), never typed in: written before each commit
+    # that changes what the document shows (db/deriving.py).
+    # PostgreSQL full-text search. Unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
-    # Its line of the CSV export, written by PostgreSQL when the document or a
-    # record it shows changes (derive.export_lines_refresh): an export of a
-    # million documents reads lines in order, it does not join and format them
-    # again. Unused on SQLite.
+    # What it is shown as, stored (renderings.py): its CSV export line, API
+    # record and list row (URLs with a placeholder origin), and the version of
+    # the code that made them; a rendering of another version is never served.
     export_line = models.TextField(editable=False, default="")
-    # Its API record and list row (the JSON of the detail endpoint and of a row
-    # of the list, URLs with a placeholder origin), written with the other derived
-    # columns (derive.renderings_refresh) and served while `api_record_at` equals
-    # `updated_at`: after any later write, a touch by a record it shows included,
-    # the API builds them again.
     api_record = models.TextField(editable=False, default="")
     api_row = models.TextField(editable=False, default="")
-    api_record_at = models.DateTimeField(null=True, editable=False)
-    # What it is counted under in the list's facets ("sector=3", "year=2023"…;
-    # derive.facet_counts_refresh), so that a change can take it out of the
-    # counts it left; null while it is not counted.
+    rendered_by = models.CharField(max_length=12, editable=False, default="")
+    # What it is counted under in the list's facets ("sector=3", "year=2023"…),
+    # so that a change can take it out of the counts it left (`FacetCount`);
+    # null while it is not counted.
     facet_keys = models.JSONField(null=True, editable=False, serialize=False)
     history = HistoricalRecords(m2m_fields=[sectors], excluded_fields=DERIVED_COLUMNS)
 
@@ -219,6 +215,18 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
     def __str__(self):
         return self.title_ru or self.title_en or f"[{self.slug}]"
 
+    def save(self, *args, **kwargs):
+        """Writes what analysts write, never the derived columns as this copy
+        holds them: the derivation keeps those (derive.py) and reads what the
+        document was counted under before."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in DERIVED_COLUMNS
+            ]
+        super().save(*args, **kwargs)
+
     title = localized_property("title")
     summary = localized_property("summary")
     place = localized_property("place")
@@ -241,7 +249,7 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
     def build_search_text(self, participations=()):
         """Own texts and the given participations' names and signatories.
 
-        save() keeps the own texts current; `documents_refresh` adds the parties.
+        save() keeps the own texts current; `derive.computed` adds the parties.
         """
         parts = [super().build_search_text()]
         for p in participations:
@@ -272,7 +280,7 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
 class DeletedDocument(models.Model):
     """A tombstone: sync clients learn which documents to drop
     (`/api/v1/documents/deleted/?since=`). Written wherever a document is
-    deleted (`derive.record_deleted`)."""
+    deleted (`marks.after_delete`)."""
 
     slug = models.SlugField(max_length=120, db_index=True)
     deleted_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -288,7 +296,7 @@ class DeletedDocument(models.Model):
 
 class FacetCount(models.Model):
     """How many documents the list's facet `facet` counts under `value`, of all
-    documents: derived data (derive.facet_counts_refresh), so that the list with
+    documents: derived data (derive.derive), so that the list with
     no filter shows its facets without counting a million rows. A related record
     is named by its primary key."""
 

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from agreements.derive import record_changed
 from agreements.models import Document, DocumentText
 
 
@@ -50,7 +49,6 @@ class Command(BaseCommand):
                     + " ".join(m for ms in exc.message_dict.values() for m in ms)
                 ) from exc
             text.save()
-        record_changed(text)
         self.stdout.write(
             f"Stored {text.name} for {doc.slug}: {text.get_kind_display()}, "
             f"{text.language}, {text.content_type}, {text.size} bytes, "

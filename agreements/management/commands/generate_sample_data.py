@@ -14,16 +14,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from agreements.caching import announce_change
-from agreements.derive import (
-    documents_uncount,
-    renderings_refresh,
-    search_vectors_refresh,
-)
-from agreements.lifecycle import EventKind, status_from_events
+from agreements.lifecycle import EventKind
 from agreements.management.progress import ProgressCommand
+from agreements.marks import documents_showing, mark, tracked
 from agreements.models import (
     Citation,
-    DeletedDocument,
     Document,
     LifecycleEvent,
     Participation,
@@ -139,12 +134,7 @@ class Command(ProgressCommand, BaseCommand):
     def handle(self, *args, count, seed, force, delete, **options):
         samples = Document.objects.filter(slug__startswith=PREFIX)
         if delete:
-            DeletedDocument.objects.bulk_create(  # tombstones for sync clients
-                DeletedDocument(slug=slug)
-                for slug in samples.values_list("slug", flat=True)
-            )
-            documents_uncount(samples.values_list("pk", flat=True))
-            deleted, _ = samples.delete()
+            deleted, _ = samples.delete()  # leaves tombstones (marks.after_delete)
             self.stdout.write(self.style.SUCCESS(f"Deleted {deleted} rows."))
             return
         real = Document.objects.exclude(slug__startswith=PREFIX).count()
@@ -167,21 +157,12 @@ class Command(ProgressCommand, BaseCommand):
         started = time.monotonic()
         # All or nothing: a failed or interrupted run leaves the database as it was.
         with transaction.atomic(), indexes_built_after(Document, self.stdout):
-            ids = []
             for done in range(0, count, BATCH):
                 size = min(BATCH, count - done)
-                ids += self._batch(rng, first + done, size, parties, sectors, source)
-                self.progress("documents", done + size, count, started)
-            derived = time.monotonic()
-            for done in range(0, count, BATCH):
-                search_vectors_refresh(ids[done : done + BATCH])
-                renderings_refresh(ids[done : done + BATCH])
-                self.progress(
-                    "search vectors, export lines, API records",
-                    done + BATCH,
-                    count,
-                    derived,
-                )
+                self._batch(rng, first + done, size, parties, sectors, source)
+                # Derived now rather than all at the commit: progress to show.
+                connection.derive_marked()
+                self.progress("documents, derived", done + size, count, started)
         if connection.vendor == "postgresql":
             # Planner statistics for every table just filled, and (outside a
             # transaction) the visibility map that index-only counts need;
@@ -231,8 +212,7 @@ class Command(ProgressCommand, BaseCommand):
         )
 
     def _batch(self, rng, first, size, parties, sectors, source):
-        """Insert `size` documents with their rows; their status and search text
-        come from the same rules `documents_refresh` applies. Returns their ids."""
+        """Insert `size` documents with their rows (derived once marked)."""
         docs, participations, events, sector_rows = [], [], [], []
         for n in range(first, first + size):
             doc = self._document(rng, n)
@@ -241,8 +221,6 @@ class Command(ProgressCommand, BaseCommand):
                 for i, p in enumerate(rng.sample(parties, 2), 1)
             ]
             lifecycle = self._events(rng, doc)
-            doc.status = status_from_events(lifecycle)
-            doc.search_text = doc.build_search_text(own)
             docs.append(doc)
             participations += own
             events += lifecycle
@@ -319,7 +297,7 @@ def insert(model, objs):
     for obj in objs:  # foreign keys to objects inserted just before
         obj._prepare_related_fields_for_save(operation_name="insert")
     if connection.vendor != "postgresql" or not objs:
-        return model.objects.bulk_create(objs)
+        return model.objects.bulk_create(objs)  # marks what it changes
     table, quote = model._meta.db_table, connection.ops.quote_name
     fields = model._meta.concrete_fields
     with connection.cursor() as cursor:
@@ -334,4 +312,9 @@ def insert(model, objs):
         with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
             for obj in objs:  # psycopg adapts the Python values itself
                 copy.write_row([f.pre_save(obj, True) for f in fields])
+    if tracked(model):  # like bulk_create: the documents it changes are marked
+        pks = [obj.pk for obj in objs]
+        mark(
+            connection.alias, documents_showing(model._base_manager.filter(pk__in=pks))
+        )
     return objs

@@ -2,11 +2,13 @@ import datetime
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.functions import TruncDate
 
-from agreements.derive import BATCH, documents_refresh
+from agreements.derive import BATCH
 from agreements.lifecycle import status_from_events
 from agreements.management.progress import ProgressCommand
+from agreements.marks import mark
 from agreements.models import Document, LifecycleEvent
 
 
@@ -29,7 +31,8 @@ class Command(ProgressCommand, BaseCommand):
             pks = list(Document.objects.order_by("pk").values_list("pk", flat=True))
             started = time.monotonic()
             for done in range(0, len(pks), BATCH):
-                documents_refresh(pks[done : done + BATCH], touch=False)
+                with transaction.atomic():  # derived as it commits
+                    mark(DEFAULT_DB_ALIAS, pks[done : done + BATCH], touch=False)
                 self.progress("documents re-derived", done + BATCH, len(pks), started)
             self.stdout.write(self.style.SUCCESS(f"{len(pks)} document(s) re-derived."))
             return
@@ -44,7 +47,8 @@ class Command(ProgressCommand, BaseCommand):
             checked += 1
             if status_from_events(document.events.all()) != document.status:
                 stale.append(document.pk)
-        documents_refresh(stale)
+        with transaction.atomic():  # derived (and touched) as it commits
+            mark(DEFAULT_DB_ALIAS, stale)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{checked} document(s) checked, {len(stale)} status(es) changed."

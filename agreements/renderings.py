@@ -1,0 +1,74 @@
+"""What a document is shown as, stored beside it, and the code version that made it.
+
+A rendering (the API record and list row, the CSV export line) has exactly one
+implementation, in the layer that owns the output (`api/stored.py`,
+`export.py`); it registers here (`register`), so that the derivation, which
+sits below those layers, stores its output without importing them.
+
+Each stored rendering carries `Document.rendered_by`, the version of the code
+that made it: a hash of the source of every project module its renderer
+reaches. A deploy that changes a serializer, a CSV column or a model gives a new
+version, and a rendering of another version is never served (readers build it
+again; `manage.py check_derived --fix` stores the new ones).
+"""
+
+import functools
+import hashlib
+import sys
+import types
+
+PACKAGE = "agreements"
+RENDERERS = {}  # column -> function(documents queryset, overrides) -> {pk: text}
+
+
+def register(column):
+    """Declare `function(ids, overrides)` as the one renderer of `column`:
+    it returns {pk: text}; `overrides` ({pk: {field: value}}) are values the
+    derivation is about to store with them (status, updated_at)."""
+
+    def decorator(function):
+        RENDERERS[column] = function
+        version.cache_clear()
+        return function
+
+    return decorator
+
+
+def render(ids, overrides):
+    """{pk: {column: text}} of every registered rendering of these documents."""
+    rendered = {pk: {} for pk in ids}
+    for column, function in RENDERERS.items():
+        for pk, text in function(ids, overrides).items():
+            rendered[pk][column] = text
+    return rendered
+
+
+def _reached(module, seen):
+    """The project's modules `module` uses, itself included, transitively."""
+    if module is None or module.__name__ in seen:
+        return
+    seen[module.__name__] = module
+    for value in vars(module).values():
+        used = (
+            value
+            if isinstance(value, types.ModuleType)
+            else sys.modules.get(getattr(value, "__module__", None) or "")
+        )
+        if used is not None and used.__name__.split(".")[0] == PACKAGE:
+            _reached(used, seen)
+
+
+@functools.cache
+def version():
+    """The version of the code behind every registered rendering (12 hex digits)."""
+    seen = {}
+    for function in RENDERERS.values():
+        _reached(sys.modules[function.__module__], seen)
+    digest = hashlib.sha256()
+    for name in sorted(seen):
+        digest.update(name.encode())
+        path = getattr(seen[name], "__file__", None)
+        if path:
+            with open(path, "rb") as source:
+                digest.update(source.read())
+    return digest.hexdigest()[:12]

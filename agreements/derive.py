@@ -139,12 +139,15 @@ def stored_columns():
 def facet_counts_add(delta):
     """Add `delta` ({"facet=value": documents}) to the stored facet counts."""
     table = FacetCount._meta.db_table
+    rows = [(*key.split("=", 1), n) for key, n in sorted(delta.items()) if n]
+    if not rows:
+        return
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} (facet, value, documents) VALUES (%s, %s, %s) "
             "ON CONFLICT (facet, value) DO UPDATE "
             f"SET documents = {table}.documents + excluded.documents",
-            [(*key.split("=", 1), n) for key, n in sorted(delta.items()) if n],
+            rows,
         )
 
 
@@ -157,13 +160,15 @@ def uncount(keys):
     facet_counts_add(delta)
 
 
-def derive(ids, touched=()):
+def derive(ids, touched=(), counted=None):
     """Compute and store the derived data of the documents with these primary
     keys (those that no longer exist are skipped); those in `touched` also get
     a new `updated_at` (a record they show changed: ETags and `updated_since`
     see it). A fixed number of queries per BATCH documents, however many rows
     each has. Runs inside the caller's transaction. Returns {pk: facet keys} of
-    those it stored."""
+    those it stored. `counted` ({pk: keys}) says what documents whose
+    `facet_keys` were overwritten are counted under; kept current here."""
+    counted = {} if counted is None else counted
     ids, touched, now, done = sorted(set(ids)), set(touched), timezone.now(), {}
     columns = stored_columns()
     json_column = columns.index("facet_keys")
@@ -176,6 +181,7 @@ def derive(ids, touched=()):
             .order_by()
             .values_list("pk", "facet_keys")
         )
+        before.update((pk, counted[pk]) for pk in before.keys() & counted.keys())
         values = {
             **computed([pk for pk in before if pk not in touched]),
             **computed([pk for pk in before if pk in touched], touched_at=now),
@@ -185,11 +191,16 @@ def derive(ids, touched=()):
             delta.update(row["facet_keys"])
             delta.subtract(before[pk] or [])
         facet_counts_add(delta)
+        counted.update(
+            (pk, values[pk]["facet_keys"]) for pk in counted.keys() & values.keys()
+        )
         rows = []
         for pk, row in values.items():
             cells = [row[c] for c in columns]
             cells[json_column] = json.dumps(cells[json_column])
-            touch = connection.ops.adapt_datetimefield_value(now) if pk in touched else None
+            touch = (
+                connection.ops.adapt_datetimefield_value(now) if pk in touched else None
+            )
             rows.append([*cells, touch, pk])
         assignments = ", ".join(f"{c} = %s" for c in columns)
         # One statement run for each (psycopg pipelines them): Django's

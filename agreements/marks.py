@@ -78,13 +78,14 @@ def _one(instance, using):
 
 
 def before_save(sender, instance, raw=False, using=None, **kwargs):
-    """The documents a row showed on before it changes (it may move to others)."""
-    if (
-        tracked(sender)
-        and instance.pk
-        and not raw
-        and sender._meta.model_name != "document"
-    ):
+    """The documents a row showed on before it changes (it may move to others);
+    of a document a fixture writes whole, what it is counted under."""
+    if not tracked(sender) or not instance.pk:
+        return
+    if sender._meta.model_name == "document":
+        if raw:
+            connections[using].document_overwriting(instance.pk)
+    elif not raw:
         instance._shown_before = documents_showing(_one(instance, using))
 
 
@@ -101,6 +102,8 @@ def after_save(sender, instance, created=False, raw=False, using=None, **kwargs)
     shown = documents_showing(_one(instance, using))
     shown |= getattr(instance, "_shown_before", set())
     if sender._meta.model_name == "document":
+        if raw:
+            connections[using].loaded.add(instance.pk)
         mark(using, [instance.pk], touch=False)  # its own save set updated_at
         shown.discard(instance.pk)
     mark(using, shown, touch=not raw)
@@ -111,7 +114,7 @@ def before_delete(sender, instance, using=None, **kwargs):
         return
     instance._shown_before = documents_showing(_one(instance, using))
     if sender._meta.model_name == "document":
-        connections[using].deleting_document(instance.pk)
+        connections[using].document_overwriting(instance.pk)
 
 
 def after_delete(sender, instance, using=None, **kwargs):
@@ -130,7 +133,7 @@ def m2m_change(sender, instance, action, reverse, model, pk_set, using=None, **k
         return
     if not reverse:  # document.sectors.add(…)
         if action.startswith("post_"):
-            mark(using, [instance.pk])
+            mark(using, [instance.pk], instance.pk not in connections[using].loaded)
         return
     if action == "pre_clear":  # sector.documents.clear(): who they were
         instance._shown_before = documents_showing(_one(instance, using))

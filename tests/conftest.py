@@ -18,8 +18,12 @@ ASTANA = "astana-official-visit-2023-11-09"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def static_files():
-    """Production settings serve hashed static files: collect them first."""
+def static_files(tmp_path_factory):
+    """Production settings serve hashed static files: collect them first, into
+    a folder of this test process's own (xdist runs several)."""
+    from django.conf import settings
+
+    settings.STATIC_ROOT = tmp_path_factory.mktemp("static")
     call_command("collectstatic", "--noinput", verbosity=0)
 
 
@@ -57,7 +61,9 @@ def assert_derived():
     from agreements.derive import differences, facet_count_differences
     from agreements.models import Document
 
-    assert not connection.marked, f"documents marked, never derived: {connection.marked}"
+    assert not connection.marked, (
+        f"documents marked, never derived: {connection.marked}"
+    )
     pks = list(Document.objects.order_by("pk").values_list("pk", flat=True))
     assert differences(pks) == []
     assert facet_count_differences() == []

@@ -22,6 +22,10 @@ from tracker.settings import *  # noqa: E402, F403
 # A second alias for the replica router's tests: a test mirror of the default
 # database, used only where a test sets READ_FROM_REPLICA.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+# SQLite tests run in memory, one database per pytest-xdist worker (pytest-django
+# recognises only Django's own ENGINE name as SQLite; ours derives, see db/).
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
 
 # The database cache deletes old entries once it holds MAX_ENTRIES (300 by
 # default): extra queries in whichever request crosses the line, which made the

@@ -27,7 +27,7 @@ from .test_admin import change_form_data
 from .test_views import EVERY_KIND, facet_counts
 
 pytestmark = pytest.mark.django_db
-DERIVING = re.compile(r"UPDATE agreements_document SET status = ")
+DERIVING = re.compile(r"(\d+ times: )?UPDATE agreements_document SET status = ")
 
 
 class Derivations(CaptureQueriesContext):

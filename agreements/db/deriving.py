@@ -29,7 +29,12 @@ class DerivingWrapper:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.marked = {}  # document pk -> touch (a new updated_at)
-        self.deleting = {}  # pk -> facet keys of a document being deleted
+        # pk -> what the document is counted under in `FacetCount`, read before
+        # a save or delete could overwrite or remove its `facet_keys`.
+        self.counted = {}
+        # Documents a fixture wrote (raw saves) in this transaction: their m2m
+        # rows follow with no `raw` flag, and keep the fixture's timestamps too.
+        self.loaded = set()
 
     # What marks call (`marks.mark`, `marks.before_delete`).
     def mark_documents(self, pks, touch):
@@ -45,15 +50,17 @@ class DerivingWrapper:
         elif self._no_commit_ahead():
             self.derive_marked()
 
-    def deleting_document(self, pk):
+    def document_overwriting(self, pk):
+        """Before a document's row is written whole (a fixture) or deleted."""
         from agreements.models import Document
 
-        self.deleting[pk] = (
-            Document._base_manager.using(self.alias)
-            .filter(pk=pk)
-            .values_list("facet_keys", flat=True)
-            .first()
-        )
+        if pk not in self.counted:
+            self.counted[pk] = (
+                Document._base_manager.using(self.alias)
+                .filter(pk=pk)
+                .values_list("facet_keys", flat=True)
+                .first()
+            )
 
     def _application_blocks(self):
         return [block for block in self.atomic_blocks if not _from_test(block)]
@@ -73,11 +80,10 @@ class DerivingWrapper:
 
         while self.marked:
             marked, self.marked = self.marked, {}
-            keys = derive(marked, touched=[pk for pk, touch in marked.items() if touch])
-            for pk in self.deleting.keys() & keys.keys():
-                self.deleting[pk] = keys[pk]  # counted under these now
-            gone = [pk for pk in marked if pk not in keys and pk in self.deleting]
-            uncount([self.deleting.pop(pk) for pk in gone])
+            touched = [pk for pk, touch in marked.items() if touch]
+            keys = derive(marked, touched, counted=self.counted)
+            gone = [pk for pk in marked if pk not in keys and pk in self.counted]
+            uncount([self.counted.pop(pk) for pk in gone])
             announce_change()
 
     # Django's transaction hooks.
@@ -88,16 +94,19 @@ class DerivingWrapper:
             except Exception:
                 self.rollback()
                 raise
+        self.counted, self.loaded = {}, set()
         super().commit()
 
     def savepoint_commit(self, sid):
         # The application's outermost block inside a test's transaction.
-        if self.marked and not self._application_blocks():
-            self.derive_marked()
+        if not self._application_blocks():
+            if self.marked:
+                self.derive_marked()
+            self.counted, self.loaded = {}, set()
         super().savepoint_commit(sid)
 
     def rollback(self):
-        self.marked, self.deleting = {}, {}
+        self.marked, self.counted, self.loaded = {}, {}, set()
         super().rollback()
 
     def close(self):

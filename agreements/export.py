@@ -26,6 +26,8 @@ COLUMNS = [
     "updated_at",
 ]
 LIST_SEPARATOR = "; "
+# BOM: Excel then reads the UTF-8 Cyrillic correctly.
+CSV_HEADER = "\ufeff" + ",".join(COLUMNS) + "\r\n"
 CHUNK = 2000
 # Spreadsheets run a cell starting with one of these as a formula (OWASP, "CSV
 # injection"); the quote that neutralises them is itself escaped the same way,
@@ -141,17 +143,12 @@ def keyed_rows(queryset, overrides=None):
             )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def csv_lines(rows):
-    writer = csv.DictWriter(_Echo(), fieldnames=COLUMNS)
-    yield "\ufeff"  # BOM: Excel then reads the UTF-8 Cyrillic correctly
-    yield writer.writeheader()
+    """The CSV file of these rows, rendered now (`stored_csv_lines` reads the
+    lines stored)."""
+    yield CSV_HEADER
     for row in rows:
-        yield writer.writerow({k: csv_cell(v) for k, v in row.items()})
+        yield csv_line(row) + "\r\n"
 
 
 def json_chunks(rows):
@@ -163,11 +160,11 @@ def json_chunks(rows):
 
 def csv_line(row):
     """One exported row as its CSV line, without the line break."""
-    out = io.StringIO()
-    csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="").writerow(
+    out = io.StringIO()  # the csv module's "\r\n": it quotes a cell holding one
+    csv.DictWriter(out, fieldnames=COLUMNS).writerow(
         {k: csv_cell(v) for k, v in row.items()}
     )
-    return out.getvalue()
+    return out.getvalue().removesuffix("\r\n")
 
 
 @renderings.register("export_line")
@@ -181,7 +178,7 @@ def stored_csv_lines(queryset):
     """`csv_lines(document_rows(queryset))` from the stored lines, read a chunk
     at a time in the queryset's order; a line made by other code (another
     `renderings.version()`) is rendered again."""
-    yield "\ufeff" + ",".join(COLUMNS) + "\r\n"
+    yield CSV_HEADER
     current = renderings.version()
     rows = queryset.values_list("pk", "export_line", "rendered_by")
     rows = rows.iterator(chunk_size=CHUNK)

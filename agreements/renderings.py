@@ -49,11 +49,14 @@ def _reached(module, seen):
         return
     seen[module.__name__] = module
     for value in vars(module).values():
-        used = (
-            value
-            if isinstance(value, types.ModuleType)
-            else sys.modules.get(getattr(value, "__module__", None) or "")
-        )
+        if isinstance(value, types.ModuleType):
+            if hasattr(module, "__path__") and value.__name__.startswith(
+                module.__name__ + "."
+            ):
+                continue  # a package's submodules, loaded by anyone: not its code
+            used = value
+        else:
+            used = sys.modules.get(getattr(value, "__module__", None) or "")
         if used is not None and used.__name__.split(".")[0] == PACKAGE:
             _reached(used, seen)
 

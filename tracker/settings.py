@@ -45,7 +45,7 @@ ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
 SITE_URL = env.str("SITE_URL", default="")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "agreements.admin_config.TrackerAdminConfig",  # django.contrib.admin, our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

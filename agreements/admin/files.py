@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ArchivedCopy, DocumentText
+from ..models import ArchivedCopy, DocumentText
 
 
 class FileFactsMixin:

@@ -1,5 +1,5 @@
-"""The analysts' forms: partial dates, a reason for each change, a document
-entered from its source."""
+"""The analysts' forms: partial dates, a reason for each change, a lock against
+overwriting a newer version, a document entered from its source."""
 
 import datetime
 import re
@@ -10,8 +10,8 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.utils.translation import gettext_lazy as _
 
-from .models import Citation, Document, Participation, Party, Sector, Source
-from .models.base import format_partial_date
+from ..models import Citation, Document, Participation, Party, Sector, Source
+from ..models.base import format_partial_date
 
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
@@ -97,6 +97,58 @@ class RecordAdminForm(forms.ModelForm):
             elif date_field in cleaned and precision_field in self.fields:
                 cleaned[precision_field] = "day"  # the model's default: no date
         return cleaned
+
+
+class VersionedAdminForm(RecordAdminForm):
+    """Carries the version the analyst started from; refuses to overwrite a newer one."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # the stored version, also when reverting to an old one
+            self.fields["seen_version"].initial = self._stored().values_list(
+                "version", flat=True
+            )[0]
+
+    def _stored(self):
+        return type(self.instance)._base_manager.filter(pk=self.instance.pk)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        current = self._stored().select_for_update().first()
+        seen = cleaned.get("seen_version")
+        if current is None or seen == current.version:
+            return cleaned
+        # Let the analyst merge: keep their input, show what changed meanwhile, and
+        # take the new version so that saving again is a conscious decision.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("seen_version")] = current.version
+        last = current.history.first()
+        changed = []
+        base = current.history.filter(version=seen).first()
+        if base and last:
+            changed = [c.field for c in last.diff_against(base).changes]
+        raise forms.ValidationError(
+            _(
+                "%(user)s saved this record at %(when)s, after you opened it. Nothing "
+                "of yours was saved. Fields they changed: %(fields)s. Their values are in "
+                "the history; your edits are still in the form. Review them and save "
+                "again to keep yours."
+            ),
+            params={
+                "user": getattr(last, "history_user", None) or _("Someone"),
+                "when": f"{current.updated_at:%Y-%m-%d %H:%M:%S} UTC",
+                "fields": ", ".join(changed) or _("related records only"),
+            },
+            code="stale",
+        )
+
+
+class DocumentAdminForm(VersionedAdminForm):
+    partial_dates = {"signed_on": "signed_precision"}
 
 
 class BulkChoiceForm(forms.Form):

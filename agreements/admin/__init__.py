@@ -1,0 +1,3 @@
+"""The analysts' screens; importing the package registers them all."""
+
+from . import documents, files, records, tokens  # noqa: F401

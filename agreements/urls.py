@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import views
 from .feeds import ExpiringDocumentsFeed, LatestDocumentsFeed
+from .views import documents, downloads, pages, records
 
 app_name = "agreements"
 
@@ -16,34 +16,44 @@ def record_pages(plural, singular, list_view, detail_view, key="<slug:slug>"):
 
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("documents/", views.DocumentListView.as_view(), name="documents"),
-    path("documents/export.<str:fmt>", views.document_export, name="documents-export"),
+    path("", pages.HomeView.as_view(), name="home"),
+    path("documents/", documents.DocumentListView.as_view(), name="documents"),
+    path(
+        "documents/export.<str:fmt>", downloads.document_export, name="documents-export"
+    ),
     path("documents/feed/", LatestDocumentsFeed(), name="documents-feed"),
     path(
         "documents/feed/expiring/",
         ExpiringDocumentsFeed(),
         name="documents-feed-expiring",
     ),
-    path("documents/<slug:slug>/", views.DocumentDetailView.as_view(), name="document"),
+    path(
+        "documents/<slug:slug>/",
+        documents.DocumentDetailView.as_view(),
+        name="document",
+    ),
     path(
         "documents/<slug:slug>/history/",
-        views.DocumentHistoryView.as_view(),
+        documents.DocumentHistoryView.as_view(),
         name="document-history",
     ),
-    *record_pages("parties", "party", views.PartyListView, views.PartyDetailView),
+    *record_pages("parties", "party", records.PartyListView, records.PartyDetailView),
     *record_pages(
         "countries",
         "country",
-        views.CountryListView,
-        views.CountryDetailView,
+        records.CountryListView,
+        records.CountryDetailView,
         key="<str:code>",
     ),
-    *record_pages("sectors", "sector", views.SectorListView, views.SectorDetailView),
     *record_pages(
-        "occasions", "occasion", views.OccasionListView, views.OccasionDetailView
+        "sectors", "sector", records.SectorListView, records.SectorDetailView
     ),
-    *record_pages("sources", "source", views.SourceListView, views.SourceDetailView),
-    path("about/", views.AboutView.as_view(), name="about"),
-    path("data-quality/", views.DataQualityView.as_view(), name="data-quality"),
+    *record_pages(
+        "occasions", "occasion", records.OccasionListView, records.OccasionDetailView
+    ),
+    *record_pages(
+        "sources", "source", records.SourceListView, records.SourceDetailView
+    ),
+    path("about/", pages.AboutView.as_view(), name="about"),
+    path("data-quality/", pages.DataQualityView.as_view(), name="data-quality"),
 ]

@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from agreements.serve import file_download
-from agreements.views import dataset_download, favicon, healthz
+from agreements.views.downloads import dataset_download
+from agreements.views.ops import favicon, healthz
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),

@@ -1,0 +1,186 @@
+"""The documents' pages: the searchable list, a document and its history."""
+
+from django import forms
+from django.http import Http404
+from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from ..caching import CachedCountPaginator
+from ..citing import citation_formats, json_ld, permanent_url
+from ..filters import FACETS, DocumentFilter, document_facets
+from ..history import document_history
+from ..models import Document
+from ..provenance import document_facts, field_label
+
+PAGE_SIZE = 25
+
+
+def citations_by_field(model, citations):
+    """[(field, label, [citations])], the record as a whole first."""
+    grouped = {}
+    for citation in citations:
+        grouped.setdefault(citation.field, []).append(citation)
+    return [(f, field_label(model, f), grouped[f]) for f in sorted(grouped)]
+
+
+def other_params(query, *names):
+    """(name, value) pairs of `query` except `names`: hidden inputs that keep the
+    rest of the view when a form changes only `names`."""
+    return [
+        (name, value)
+        for name, values in query.lists()
+        if name not in names
+        for value in values
+    ]
+
+
+class DocumentListView(FilterView):
+    """The searchable, filterable list; an invalid filter or page is a 400 page
+    that names the parameter (and shows no rows, or the first page)."""
+
+    filterset_class = DocumentFilter
+    queryset = Document.objects.for_list()
+    paginate_by = PAGE_SIZE
+    paginator_class = CachedCountPaginator
+    template_name = "agreements/document_list.html"
+    context_object_name = "documents"
+
+    def get_queryset(self):
+        return super().get_queryset().with_text_snippets(self.request.GET.get("q"))
+
+    def get(self, request, *args, **kwargs):
+        self.errors, self.facets = [], []
+        response = super().get(request, *args, **kwargs)
+        if self.errors:
+            response.status_code = 400
+        if any(values is None for _title, _name, values in self.facets):
+            # Facets left for the next request: this page is not to be kept.
+            patch_cache_control(response, no_store=True)
+        return response
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        if not filterset.is_valid():
+            self.errors += [
+                f"{filterset.filters[name].label if name in filterset.filters else name}"
+                f": {message}"
+                for name, messages in filterset.errors.items()
+                for message in messages
+            ]
+        return filterset
+
+    def paginate_queryset(self, queryset, page_size):
+        try:
+            return super().paginate_queryset(queryset, page_size)
+        except Http404:
+            self.errors.append(
+                _("There is no page “%(page)s”; showing the first page.")
+                % {"page": self.request.GET.get("page")}
+            )
+            self.kwargs["page"] = 1
+            return super().paginate_queryset(queryset, page_size)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        filterset = context["filter"]
+        if not self.errors:
+            self.facets = document_facets(filterset, self.request.GET)
+        context.update(
+            filterset=filterset,
+            errors=self.errors,
+            facets=self.facets,
+            query=query.urlencode(),
+            sort_options=filterset.filters["ordering"].field.choices,
+            current_sort=self.request.GET.get("ordering", ""),
+            hidden_params=other_params(query, "q", "ordering"),
+            range_hidden_params=other_params(query, "signed_after", "signed_before"),
+            as_of=None if self.errors else filterset.as_of_day(),
+            as_of_hidden_params=other_params(query, "as_of"),
+            without_as_of=urlencode(other_params(query, "as_of")),
+            feed_query=urlencode(other_params(query, "ordering")),
+            filters_active=sum(
+                1 for name, values in query.lists() if name in FACETS for v in values
+            )
+            + sum(1 for name in ("signed_after", "signed_before") if query.get(name)),
+        )
+        return context
+
+
+def as_of_param(request):
+    """(`?as_of=` as a date or None, [error message])."""
+    value = request.GET.get("as_of") or ""
+    field = forms.DateField(required=False)
+    try:
+        return field.clean(value), []
+    except forms.ValidationError as exc:
+        return None, [f"{_('Status as of')}: {' '.join(exc.messages)}"]
+
+
+class DocumentDetailView(DetailView):
+    queryset = Document.objects.with_details()
+    context_object_name = "document"
+
+    def get(self, request, *args, **kwargs):
+        self.as_of, self.errors = as_of_param(request)
+        response = super().get(request, *args, **kwargs)
+        if self.errors:
+            response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        doc = self.object
+        url = permanent_url(self.request, doc.get_absolute_url())
+        query = self.request.GET.copy()
+        query.pop("as_of", None)
+        context.update(
+            errors=self.errors,
+            as_of=self.as_of,
+            status_on=doc.status_on(self.as_of) if self.as_of else None,
+            without_as_of=query.urlencode(),
+            cite=citation_formats(doc, url),
+            json_ld=json_ld(doc, url),
+            sources_checked_on=max(
+                (
+                    c.source.accessed_on
+                    for c in doc.citations.all()
+                    if c.source_id and c.source.accessed_on
+                ),
+                default=None,
+            ),
+        )
+        disputed = doc.disputed_fields()
+        # Each relation reads the right way round from either end.
+        relations = [
+            (r.outgoing_phrase, r.to_document, r.note) for r in doc.relations_out.all()
+        ] + [
+            (r.incoming_phrase, r.from_document, r.note) for r in doc.relations_in.all()
+        ]
+        context.update(
+            disputed=disputed,
+            disputed_labels=[(f, field_label(Document, f)) for f in disputed],
+            citations_by_field=citations_by_field(Document, doc.citations.all()),
+            facts={fact.name: fact for fact in document_facts(doc)},
+            relations=relations,
+        )
+        return context
+
+
+class DocumentHistoryView(DetailView):
+    """What changed in a document and when, each change with an anchor to cite;
+    who changed it stays private."""
+
+    queryset = Document.objects.select_related("occasion")
+    context_object_name = "document"
+    template_name = "agreements/document_history.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["changes"] = document_history(self.object)
+        context["page_url"] = permanent_url(self.request, self.request.path)
+        return context

@@ -16,6 +16,8 @@ from typing import NamedTuple
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
+from .facts import DOCUMENT_FACTS
+
 SOURCED, EDITORIAL, UNKNOWN, UNSUPPORTED = "sourced", "editorial", "unknown", ""
 
 # Citation fields that are not model fields: facts about a record as a whole.
@@ -39,36 +41,29 @@ def field_label(model, name):
         return name.replace("_", " ")
 
 
-# (name, label, is the fact given?, the citation fields that support it)
-FACTS = [
-    ("title_ru", _("Title (Russian)"), lambda d: d.title_ru, ["title_ru"]),
-    ("title_en", _("Title (English)"), lambda d: d.title_en, ["title_en"]),
-    ("kind", _("Kind"), lambda d: d.kind != "unknown", ["kind"]),
-    ("legal_level", _("Legal level"), lambda d: d.legal_level != "unknown", None),
-    ("signed_on", _("Signed"), lambda d: d.signed_on, None),
-    ("place", _("Place"), lambda d: d.place_ru or d.place_en, None),
-    ("occasion", _("Occasion"), lambda d: d.occasion_id, None),
-    ("status", _("Status"), lambda d: d.status != "unknown", ["status", "signed_on"]),
-    ("term_years", _("Term"), lambda d: d.term_years, None),
-    ("valid_until", _("Valid until"), lambda d: d.valid_until, None),
-    ("value_amount", _("Value"), lambda d: d.value_amount is not None, None),
-    ("sectors", _("Sectors"), lambda d: d.sectors.all(), None),
-    ("full_text_url", _("Full text"), lambda d: d.full_text_url, None),
-    (
-        "participations",
-        _("Parties and signatories"),
-        lambda d: d.participations.all(),
-        None,
-    ),
-]
-
-
 class Fact(NamedTuple):
-    name: str
-    label: str
+    """A fact of one document (`facts.DOCUMENT_FACTS`) with what supports it."""
+
+    definition: object  # the DocumentFact
+    value: object
     is_given: bool
     citations: list
     questions: list
+
+    @property
+    def name(self):
+        return self.definition.name
+
+    @property
+    def label(self):
+        return self.definition.label
+
+    @property
+    def on_page(self):
+        return self.definition.on_page
+
+    def template(self):
+        return self.definition.template()
 
     @property
     def sourced(self):
@@ -100,13 +95,13 @@ def document_facts(document):
     questions = [q for q in document.research_questions.all() if q.status == "open"]
     return [
         Fact(
-            name,
-            label,
-            bool(given(document)),
-            [c for c in citations if c.field in (fields or [name])],
-            [q for q in questions if q.field == name],
+            fact,
+            getattr(document, fact.name, None),
+            bool(fact.given(document)),
+            [c for c in citations if c.field in fact.citation_fields],
+            [q for q in questions if q.field == fact.name],
         )
-        for name, label, given, fields in FACTS
+        for fact in DOCUMENT_FACTS
     ]
 
 

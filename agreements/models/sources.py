@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .. import choices
+from ..facts import DOCUMENT_FACTS
 from ..querysets import CitationQuerySet, SourceQuerySet
 from .base import (
     NaturalKeyed,
@@ -99,18 +100,26 @@ def citable_facts():
     def facts(model, names):
         return [(n, model._meta.get_field(n).verbose_name) for n in names]
 
+    # The document's facts (facts.DOCUMENT_FACTS); a bilingual one by each
+    # language's field too.
+    document_facts = []
+    own = Document._meta
+    fields = {f.name for f in (*own.local_fields, *own.local_many_to_many)}
+    for fact in DOCUMENT_FACTS:
+        languages = [f"{fact.name}_{lang}" for lang in ("ru", "en")]
+        if fact.name in fields:
+            document_facts += facts(Document, [fact.name])
+            continue
+        if set(languages) <= fields:
+            document_facts += facts(Document, languages)
+        document_facts.append((fact.name, fact.cited_as or fact.label))
+
     return {
         "document": [
             whole,
-            ("participations", _("parties and signatories")),
-            *facts(Document, ["title_ru", "title_en", "kind", "legal_level"]),
-            *facts(Document, ["signed_on", "place_ru", "place_en", "occasion"]),
-            ("place", _("place signed")),
-            ("status", _("status")),
+            *document_facts,
             ("subject", _("subject")),
             summary,
-            *facts(Document, ["sectors", "term_years", "valid_until"]),
-            *facts(Document, ["value_amount", "full_text_url"]),
             ("events", _("lifecycle events")),
         ],
         "occasion": [

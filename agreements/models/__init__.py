@@ -14,16 +14,10 @@ from .base import (
     validate_country,
     validate_currency,
 )
-from .documents import (
-    DeletedDocument,
-    Document,
-    DocumentRelation,
-    FacetCount,
-    LifecycleEvent,
-    Participation,
-)
+from .documents import DeletedDocument, Document, FacetCount
 from .records import Occasion, Party, Sector
 from .research import ResearchQuestion
+from .rows import DocumentRelation, LifecycleEvent, Participation
 from .sources import Citation, Source
 from .texts import ArchivedCopy, DocumentText, StoredFile
 

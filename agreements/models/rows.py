@@ -1,0 +1,170 @@
+"""The rows that hang off a document: its parties, lifecycle events and
+relations to other documents."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .. import choices
+from .base import (
+    Bilingual,
+    NaturalKeyed,
+    Timestamped,
+    localized_property,
+    optional_link,
+)
+from .documents import Document
+from .records import Party
+
+
+class Participation(NaturalKeyed, Bilingual, Timestamped):
+    Role = choices.ParticipationRole
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="participations"
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="participations"
+    )
+    role = models.CharField(
+        _("role"), max_length=12, choices=Role.choices, default=Role.PARTY
+    )
+    signatory_ru = models.CharField(
+        _("signatory (Russian)"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Name and office, e.g. «В. В. Путин, Президент Российской Федерации»."
+        ),
+    )
+    signatory_en = models.CharField(
+        _("signatory (English)"), max_length=300, blank=True
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    natural_key_lookups = ("document__slug", "party__slug", "role")
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "party", "role"], name="one_participation_per_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.party} — {self.get_role_display()}"
+
+    signatory = localized_property("signatory")
+
+
+class LifecycleEvent(NaturalKeyed, Timestamped):
+    Kind = choices.EventKind
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("event"), max_length=24, choices=Kind.choices)
+    occurred_on = models.DateField(_("date"))
+    party = optional_link(
+        Party,
+        "events",
+        verbose_name=_("by party"),
+        help_text=_("For a ratification: which party ratified."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    natural_key_lookups = ("document__slug", "kind", "occurred_on", "party__slug")
+
+    class Meta:
+        ordering = ["occurred_on", "pk"]
+        verbose_name = _("lifecycle event")
+        verbose_name_plural = _("lifecycle events")
+        # The "status as of a date" subquery walks a document's events by date.
+        indexes = [
+            models.Index(fields=["document", "occurred_on"], name="event_document_date")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "kind", "occurred_on", "party"],
+                name="one_event_per_party_and_day",
+            ),
+            models.UniqueConstraint(
+                fields=["document", "kind", "occurred_on"],
+                condition=Q(party__isnull=True),
+                name="one_event_per_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.occurred_on}"
+
+    def natural_key(self):
+        """The day as ISO text, as the fixtures write it."""
+        party = self.party.slug if self.party_id else None
+        return (self.document.slug, self.kind, self.occurred_on.isoformat(), party)
+
+
+class DocumentRelation(NaturalKeyed, Timestamped):
+    Kind = choices.RelationKind
+
+    # How each kind reads from either end: "this document follows X" on the
+    # later one, "this document is followed by Y" on the earlier one.
+    PHRASES = {
+        Kind.IMPLEMENTS: (_("This document implements"), _("Implemented by")),
+        Kind.AMENDS: (_("This document amends"), _("Amended by")),
+        Kind.SUPERSEDES: (_("This document supersedes"), _("Superseded by")),
+        Kind.PART_OF: (_("This document is part of"), _("Includes")),
+        Kind.FOLLOWS: (_("This document follows"), _("Followed by")),
+        Kind.RELATED: (_("Related to"), _("Related to")),
+    }
+
+    from_document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="relations_out"
+    )
+    to_document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="relations_in"
+    )
+    kind = models.CharField(_("relation"), max_length=12, choices=Kind.choices)
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    natural_key_lookups = ("from_document__slug", "to_document__slug", "kind")
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("related document")
+        verbose_name_plural = _("related documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_document", "to_document", "kind"],
+                name="one_relation_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_document=models.F("to_document")),
+                name="no_self_relation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_document.slug} {self.kind} {self.to_document.slug}"
+
+    @property
+    def outgoing_phrase(self):
+        """How the relation reads on the `from_document`'s page."""
+        return self.PHRASES[self.kind][0]
+
+    @property
+    def incoming_phrase(self):
+        """How the relation reads on the `to_document`'s page."""
+        return self.PHRASES[self.kind][1]
+
+    def clean(self):
+        if self.from_document_id and self.from_document_id == self.to_document_id:
+            raise ValidationError(_("A document cannot be related to itself."))

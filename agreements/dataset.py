@@ -80,12 +80,9 @@ TABLES = [
     Table(
         "documents",
         models.Document,
-        _same("slug", "title_ru", "title_en", "title_status", "kind", "legal_level")
-        + _same("status", "signed_on", "signed_precision", "place_ru", "place_en")
+        _same(*models.Document.headline_fields, "place_ru", "place_en")
         + [("occasion", "occasion__slug")]
-        + _same("summary_ru", "summary_en", "term_years", "valid_until")
-        + _same("value_amount", "value_currency", "full_text_url", "version")
-        + _same("created_at", "updated_at"),
+        + _same(*models.Document.terms_fields, "version", "created_at", "updated_at"),
         ("slug",),
     ),
     Table(

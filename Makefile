@@ -31,8 +31,9 @@ run: install
 test-tools:
 	@scripts/ensure-test-tools
 
+# Every core (pytest-xdist): a worker each, with its own test database.
 test: install-dev test-tools
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: install-dev
 	$(BIN)/ruff check .

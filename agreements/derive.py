@@ -25,7 +25,8 @@ from django.db.models.functions import Coalesce, Concat, Left
 from django.utils import timezone
 
 from . import renderings
-from .filters import FACETS, DocumentFilter, counted_path
+from .facets import FACETS, counted_path
+from .filters import DocumentFilter
 from .lifecycle import status_from_events
 from .models import Document, DocumentText, FacetCount, Participation
 from .querysets import TEXT_CONFIG, normalize

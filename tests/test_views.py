@@ -4,7 +4,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from agreements.filters import FACETS, country_choices
+from agreements.facets import FACETS
+from agreements.filters import country_choices
 from agreements.models import Document, FacetCount, Participation
 
 from .conftest import ASTANA, api_as, count_queries

@@ -10,7 +10,8 @@ from django_filters.views import FilterView
 
 from ..caching import CachedCountPaginator
 from ..citing import citation_formats, json_ld, permanent_url
-from ..filters import FACETS, DocumentFilter, document_facets
+from ..facets import FACETS, document_facets
+from ..filters import DocumentFilter
 from ..history import document_history
 from ..models import Document
 from ..provenance import document_facts, field_label

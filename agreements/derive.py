@@ -20,7 +20,15 @@ from collections import Counter
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import F, OuterRef, Prefetch, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, Concat, Left
 from django.utils import timezone
 
@@ -220,6 +228,14 @@ def derive(ids, touched=(), counted=None):
     return done
 
 
+class Differs(Func):
+    """`a IS DISTINCT FROM b` (a vector's `=` lookup is a text search)."""
+
+    template = "%(expressions)s"
+    arg_joiner = " IS DISTINCT FROM "
+    output_field = BooleanField()
+
+
 def differences(ids):
     """[(pk, slug, column, stored, expected)] for every derived value of these
     documents that is not what `computed` gives now (the search vector too, on
@@ -245,8 +261,8 @@ def differences(ids):
         if connection.vendor == "postgresql":
             stale = (
                 Document.objects.filter(pk__in=batch)
-                .alias(expected=search_vector())
-                .exclude(search_vector=F("expected"))
+                .alias(differs=Differs(F("search_vector"), search_vector()))
+                .filter(differs=True)
                 .values_list("pk", "slug")
             )
             found += [(pk, slug, "search_vector", "…", "…") for pk, slug in stale]

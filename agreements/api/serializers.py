@@ -1,11 +1,11 @@
-import copy
+"""Serializers of documents: a list row, the whole record, its history and
+the deleted ones."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..lifecycle import Status
 from ..models import (
-    ArchivedCopy,
     Citation,
     DeletedDocument,
     Document,
@@ -13,141 +13,18 @@ from ..models import (
     LifecycleEvent,
     Occasion,
     Participation,
-    Party,
     Sector,
-    Source,
 )
 from ..provenance import document_facts
+from .mixins import HtmlUrlMixin, ModelValidationMixin
+from .model_serializer import ModelSerializer
+from .records import (
+    OccasionRefSerializer,
+    PartyRefSerializer,
+    SourceSerializer,
+    StoredFileSerializer,
+)
 from .stored import StoredRowsSerializer
-
-
-class ModelSerializer(serializers.ModelSerializer):
-    """DRF works out a model serializer's fields (model introspection, field
-    arguments, validators) for every instance, nested ones included; here once
-    per class, then copied as DRF copies declared fields."""
-
-    def get_fields(self):
-        built = type(self).__dict__.get("_built_fields")
-        if built is None:
-            built = super().get_fields()
-            type(self)._built_fields = built
-        return copy.deepcopy(built)
-
-
-class ModelValidationMixin:
-    """Run the model's own validation (fields, clean(), check constraints) so a
-    write the database would refuse is a 400 with a message, never an IntegrityError.
-    Text fields take JSON strings only (DRF would turn 0 into "0"), and their
-    length limit applies to the text as sent, before surrounding whitespace is
-    trimmed, as the schema's maxLength says. A link to a record is a slug or
-    null, never "" (which DRF would read as null)."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            errors = {}
-            texts = [
-                (name, field, data[name])
-                for name, field in self.fields.items()
-                if isinstance(field, serializers.CharField)
-                and not field.read_only
-                and data.get(name) is not None
-            ]
-            for name, field, value in texts:
-                limit = field.max_length
-                if not isinstance(value, str):
-                    errors[name] = ["Not a valid string."]
-                elif limit is not None and len(value) > limit:
-                    errors[name] = [
-                        f"Ensure this field has no more than {limit} characters."
-                    ]
-            errors.update(
-                (name, ["Give a slug, or null for none."])
-                for name, field in self.fields.items()
-                if isinstance(field, serializers.RelatedField)
-                and not field.read_only
-                and data.get(name) == ""
-            )
-            if errors:
-                raise serializers.ValidationError(errors)
-        return super().to_internal_value(data)
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        model = self.Meta.model
-        instance = copy.copy(self.instance) if self.instance else model()
-        many = {f.name for f in model._meta.many_to_many}
-        for name, value in attrs.items():
-            if name not in many:
-                setattr(instance, name, value)
-        instance.full_clean(exclude=many, validate_unique=False)
-        return attrs
-
-
-class HtmlUrlMixin(serializers.Serializer):
-    url = serializers.SerializerMethodField(help_text="The public HTML page.")
-
-    def get_url(self, obj) -> str:
-        request = self.context.get("request")
-        path = obj.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
-
-
-# How the full serializer of a sector, party or occasion ends.
-RECORD_FIELDS = ["url", "version", "created_at", "updated_at"]
-
-
-class SectorSerializer(ModelValidationMixin, HtmlUrlMixin, ModelSerializer):
-    class Meta:
-        model = Sector
-        fields = ["slug", "name_ru", "name_en", *RECORD_FIELDS]
-
-
-class PartyRefSerializer(ModelSerializer):
-    class Meta:
-        model = Party
-        fields = ["slug", "name_ru", "name_en", "kind", "country"]
-
-
-class PartySerializer(ModelValidationMixin, HtmlUrlMixin, ModelSerializer):
-    parent = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Party.objects.all(), allow_null=True, required=False
-    )
-
-    class Meta:
-        model = Party
-        fields = [*PartyRefSerializer.Meta.fields, "parent", *RECORD_FIELDS]
-
-
-class OccasionRefSerializer(ModelSerializer):
-    class Meta:
-        model = Occasion
-        fields = ["slug", "name_ru", "name_en", "kind", "started_on"]
-
-
-class OccasionSerializer(ModelValidationMixin, HtmlUrlMixin, ModelSerializer):
-    class Meta:
-        model = Occasion
-        fields = [
-            *OccasionRefSerializer.Meta.fields,
-            "ended_on",
-            "place_ru",
-            "place_en",
-            "summary_ru",
-            "summary_en",
-            *RECORD_FIELDS,
-        ]
-
-
-class StoredFileSerializer(ModelSerializer):
-    download_url = serializers.SerializerMethodField(
-        help_text="Served with its sniffed content type, sandboxed."
-    )
-    name = serializers.CharField(read_only=True)
-
-    def get_download_url(self, obj) -> str:
-        request = self.context.get("request")
-        path = obj.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
 
 
 class DocumentTextSerializer(StoredFileSerializer):
@@ -165,90 +42,6 @@ class DocumentTextSerializer(StoredFileSerializer):
             "obtained_on",
             "extraction_error",
         ]
-
-
-class ArchivedCopySerializer(StoredFileSerializer):
-    class Meta:
-        model = ArchivedCopy
-        fields = [
-            "name",
-            "captured_on",
-            "content_type",
-            "size",
-            "sha256",
-            "download_url",
-            "note",
-        ]
-
-
-class SourceSerializer(ModelValidationMixin, ModelSerializer):
-    page = serializers.SerializerMethodField(
-        help_text="The source's public HTML page (`url` is the source's own address)."
-    )
-    archived_copies = ArchivedCopySerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Source
-        fields = [
-            "slug",
-            "label",
-            "title",
-            "publisher",
-            "url",
-            "archived_url",
-            "language",
-            "published_on",
-            "published_precision",
-            "accessed_on",
-            "version",
-            "note",
-            "page",
-            "archived_copies",
-            "created_at",
-            "updated_at",
-        ]
-
-    def get_page(self, obj) -> str:
-        return HtmlUrlMixin.get_url(self, obj)
-
-
-class SupportedFactSerializer(ModelSerializer):
-    """One fact a source supports: the record, the field and what it says."""
-
-    document = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    occasion = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-
-    class Meta:
-        model = Citation
-        fields = [
-            "document",
-            "occasion",
-            "party",
-            "field",
-            "claim",
-            "quote",
-            "confidence",
-            "note",
-        ]
-
-
-class SourceDetailSerializer(SourceSerializer):
-    documents = serializers.SerializerMethodField(
-        help_text="Slugs of the documents this source supports a fact of."
-    )
-    facts = SupportedFactSerializer(
-        source="citations",
-        many=True,
-        read_only=True,
-        help_text="Every fact it supports.",
-    )
-
-    class Meta(SourceSerializer.Meta):
-        fields = [*SourceSerializer.Meta.fields, "documents", "facts"]
-
-    def get_documents(self, obj) -> list[str]:
-        return sorted({c.document.slug for c in obj.citations.all() if c.document})
 
 
 class ParticipationSerializer(ModelSerializer):

@@ -34,7 +34,7 @@ from ..models import (
     Source,
     StaleVersion,
 )
-from . import serializers
+from . import records, serializers
 from .pagination import DocumentPagination
 from .stored import stored_api_record
 from .throttles import AnonRateThrottle, ExportRateThrottle
@@ -316,19 +316,19 @@ class DeletedDocumentViewSet(
 
 class PartyViewSet(RecordViewSet):
     queryset = Party.objects.select_related("parent")
-    serializer_class = serializers.PartySerializer
+    serializer_class = records.PartySerializer
     filterset_class = filters.PartyFilter
 
 
 class SectorViewSet(RecordViewSet):
     queryset = Sector.objects.all()
-    serializer_class = serializers.SectorSerializer
+    serializer_class = records.SectorSerializer
     filterset_class = filters.SectorFilter
 
 
 class OccasionViewSet(RecordViewSet):
     queryset = Occasion.objects.all()
-    serializer_class = serializers.OccasionSerializer
+    serializer_class = records.OccasionSerializer
     filterset_class = filters.OccasionFilter
 
 
@@ -336,7 +336,7 @@ class SourceViewSet(RecordViewSet):
     """Sources; one source's record lists the documents and facts it supports."""
 
     queryset = Source.objects.prefetch_related("archived_copies")
-    serializer_class = serializers.SourceSerializer
+    serializer_class = records.SourceSerializer
     filterset_class = filters.SourceFilter
 
     def get_queryset(self):
@@ -356,5 +356,5 @@ class SourceViewSet(RecordViewSet):
 
     def get_serializer_class(self):
         if self.action == "retrieve":
-            return serializers.SourceDetailSerializer
+            return records.SourceDetailSerializer
         return super().get_serializer_class()

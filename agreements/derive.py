@@ -142,7 +142,7 @@ def computed(ids, touched_at=None):
 
 def stored_columns():
     """The derived columns `computed` gives, in a fixed order."""
-    return ["status", "search_text", *renderings.RENDERERS, "facet_keys", "rendered_by"]
+    return ["status", "search_text", *renderings.columns(), "facet_keys", "rendered_by"]
 
 
 def facet_counts_add(delta):

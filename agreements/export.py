@@ -169,9 +169,12 @@ def csv_line(row):
 
 @renderings.register("export_line")
 def export_lines(ids, overrides):
-    """{pk: CSV line} of these documents (`Document.export_line`, stored)."""
+    """{pk: {"export_line": CSV line}} of these documents (stored)."""
     documents = Document.objects.filter(pk__in=ids).order_by("pk")
-    return {pk: csv_line(row) for pk, row in keyed_rows(documents, overrides)}
+    return {
+        pk: {"export_line": csv_line(row)}
+        for pk, row in keyed_rows(documents, overrides)
+    }
 
 
 def stored_csv_lines(queryset):
@@ -185,7 +188,10 @@ def stored_csv_lines(queryset):
     while chunk := list(itertools.islice(rows, CHUNK)):
         stale = [pk for pk, _line, version in chunk if version != current]
         fresh = export_lines(stale, {}) if stale else {}
-        yield "".join(fresh.get(pk, line) + "\r\n" for pk, line, _version in chunk)
+        yield "".join(
+            (fresh[pk]["export_line"] if pk in fresh else line) + "\r\n"
+            for pk, line, _version in chunk
+        )
 
 
 def export_response(queryset, fmt, filename="documents"):

@@ -18,28 +18,33 @@ import sys
 import types
 
 PACKAGE = "agreements"
-RENDERERS = {}  # column -> function(documents queryset, overrides) -> {pk: text}
+RENDERERS = {}  # (column, …) -> function(ids, overrides) -> {pk: {column: text}}
 
 
-def register(column):
-    """Declare `function(ids, overrides)` as the one renderer of `column`:
-    it returns {pk: text}; `overrides` ({pk: {field: value}}) are values the
-    derivation is about to store with them (status, updated_at)."""
+def register(*columns):
+    """Declare `function(ids, overrides)` as the one renderer of `columns`: it
+    returns {pk: {column: text}}; `overrides` ({pk: {field: value}}) are values
+    the derivation is about to store with them (status, updated_at)."""
 
     def decorator(function):
-        RENDERERS[column] = function
+        RENDERERS[columns] = function
         version.cache_clear()
         return function
 
     return decorator
 
 
+def columns():
+    """Every stored rendering's column, in a fixed order."""
+    return [column for group in RENDERERS for column in group]
+
+
 def render(ids, overrides):
     """{pk: {column: text}} of every registered rendering of these documents."""
     rendered = {pk: {} for pk in ids}
-    for column, function in RENDERERS.items():
-        for pk, text in function(ids, overrides).items():
-            rendered[pk][column] = text
+    for function in RENDERERS.values():
+        for pk, texts in function(ids, overrides).items():
+            rendered[pk].update(texts)
     return rendered
 
 

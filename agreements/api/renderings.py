@@ -11,30 +11,24 @@ from .serializers import DocumentListSerializer, DocumentSerializer
 from .stored import StoredOrigin
 
 
-def _rendered(serializer_class, queryset, ids, overrides):
+@register("api_record", "api_row")
+def api_renderings(ids, overrides):
+    """{pk: {"api_record": …, "api_row": …}}: each document read once, with
+    everything its record shows, and rendered by both serializers."""
     context = {"request": StoredOrigin()}
-    # One serializer for all: DRF copies a serializer's fields per instance.
-    serializer, render = serializer_class(context=context), JSONRenderer().render
+    # One serializer of each for all: DRF copies a serializer's fields per instance.
+    record, row = (
+        DocumentSerializer(context=context),
+        DocumentListSerializer(context=context),
+    )
+    render = JSONRenderer().render
     rendered = {}
     with translation.override("en"):  # the API's one language
-        for document in queryset.filter(pk__in=ids):
+        for document in Document.objects.with_details().filter(pk__in=ids):
             for name, value in overrides.get(document.pk, {}).items():
                 setattr(document, name, value)
-            rendered[document.pk] = render(
-                serializer.to_representation(document)
-            ).decode()
+            rendered[document.pk] = {
+                "api_record": render(record.to_representation(document)).decode(),
+                "api_row": render(row.to_representation(document)).decode(),
+            }
     return rendered
-
-
-@register("api_record")
-def api_records(ids, overrides):
-    return _rendered(
-        DocumentSerializer, Document.objects.with_details(), ids, overrides
-    )
-
-
-@register("api_row")
-def api_rows(ids, overrides):
-    return _rendered(
-        DocumentListSerializer, Document.objects.for_list(), ids, overrides
-    )

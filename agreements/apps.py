@@ -27,7 +27,7 @@ class AgreementsConfig(AppConfig):
     def ready(self):
         from . import export, marks  # noqa: F401 (export registers its rendering)
         from .api import renderings  # noqa: F401 (registers the API's renderings)
-        from .caching import announce_change
+        from .data_version import announce_change
 
         marks.connect()
 

@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "agreements.middleware.QueryStringLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "agreements.caching.AnonymousReadCacheMiddleware",
+    "agreements.response_cache.AnonymousReadCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tracker.routers.ReplicaReadsMiddleware",
     "django.middleware.locale.LocaleMiddleware",

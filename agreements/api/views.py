@@ -20,8 +20,8 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from .. import filters, renderings
-from ..caching import data_version, version_time
 from ..citing import permanent_url
+from ..data_version import data_version, version_time
 from ..export import COLUMNS, export_response
 from ..history import document_history
 from ..models import (

@@ -75,7 +75,7 @@ class DerivingWrapper:
         return not blocks or not blocks[0].savepoint
 
     def derive_marked(self):
-        from agreements.caching import announce_change
+        from agreements.data_version import announce_change
         from agreements.derive import derive, uncount
 
         while self.marked:

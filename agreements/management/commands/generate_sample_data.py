@@ -13,7 +13,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from agreements.caching import announce_change
+from agreements.data_version import announce_change
 from agreements.lifecycle import EventKind
 from agreements.management.progress import ProgressCommand
 from agreements.marks import documents_showing, mark, tracked

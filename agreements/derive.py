@@ -87,7 +87,7 @@ def search_vector():
 def facet_keys(derived):
     """{pk: sorted ["facet=value", …]}: what each of these documents ({pk:
     {column: value derived now}}) is counted under in each of the list's facets
-    (`filters.FACETS`), by the path the facet's filter declares; a related
+    (`facets.FACETS`), by the path the facet's filter declares; a related
     record by its primary key, a derived column (the status) as derived now."""
     keys = {pk: set() for pk in derived}
     for name in FACETS:

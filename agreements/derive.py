@@ -90,16 +90,23 @@ def facet_keys(derived):
     (`facets.FACETS`), by the path the facet's filter declares; a related
     record by its primary key, a derived column (the status) as derived now."""
     keys = {pk: set() for pk in derived}
+    read = []  # (facet, path) read from the database, all in one query
     for name in FACETS:
         path = counted_path(DocumentFilter.base_filters[name])
         if isinstance(path, str) and all(path in row for row in derived.values()):
-            rows = ((pk, row[path]) for pk, row in derived.items())
+            for pk, row in derived.items():
+                if row[path] is not None:
+                    keys[pk].add(f"{name}={row[path]}")
         else:
-            rows = Document.objects.filter(pk__in=list(derived)).order_by()
-            rows = rows.values_list("pk", path)
-        for pk, value in rows:
-            if value is not None:
-                keys[pk].add(f"{name}={value}")
+            read.append((name, path))
+    if read and derived:
+        # One row per combination of the document's related rows (its sectors
+        # times its parties: a few), each path joined once.
+        rows = Document.objects.filter(pk__in=list(derived)).order_by()
+        for pk, *values in rows.values_list("pk", *(path for _n, path in read)):
+            for (name, _path), value in zip(read, values, strict=True):
+                if value is not None:
+                    keys[pk].add(f"{name}={value}")
     return {pk: sorted(found) for pk, found in keys.items()}
 
 

@@ -42,8 +42,8 @@ schema = schemathesis.openapi.from_dict(
 
 
 @pytest.fixture
-def seeded_live_server(live_server, transactional_db):
-    call_command("loaddata", "astana-2023", verbosity=0)
+def seeded_live_server(live_server, transactional_db, seed_dump):
+    call_command("loaddata", seed_dump, verbosity=0)  # the fixture, by primary keys
     return live_server
 
 

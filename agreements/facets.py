@@ -66,7 +66,7 @@ def stored_facet_counts():
     """{facet: [(value, documents)]} of all documents, in the order the list
     shows them, from the stored counts (`FacetCount`), and {facet: labels} of
     the records among them; (None, {}) while a document is not counted yet
-    (after migrating, until `refresh_statuses --all`, which is also what a
+    (after migrating, until `check_derived --fix`, which is also what a
     change to FACETS needs), or there are none."""
     uncounted = Document.objects.filter(facet_keys__isnull=True)
     counts, labels = {name: [] for name in FACETS}, {}

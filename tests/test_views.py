@@ -146,7 +146,7 @@ def test_a_facet_with_no_stored_count_is_counted_in_sql(client, seeded):
 def test_a_document_not_counted_yet_has_its_facets_counted_in_sql(
     client, seeded, settings
 ):
-    """After migrating, documents are not counted until `refresh_statuses --all`:
+    """After migrating, documents are not counted until `check_derived --fix`:
     meanwhile the list of every document counts in SQL (here: out of time)."""
     settings.FACET_TIME_LIMIT_MS = 0
     Document._base_manager.filter(slug="astana-2023-tpp-memorandum").update(

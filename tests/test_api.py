@@ -293,6 +293,18 @@ def test_invalid_payload_is_a_400_with_field_messages(api, analyst):
     assert not Document.objects.filter(slug="bad").exists()
 
 
+@pytest.mark.parametrize("term", [1.0, 2.5, "5", True])
+def test_a_whole_number_is_a_json_integer_as_the_schema_says(api, analyst, term):
+    """schemathesis sent term_years 1.0, which DRF took as 1 though the schema
+    says integer."""
+    api.force_authenticate(analyst)
+    body = {"slug": "whole", "kind": "agreement", "term_years": term}
+    response = api.post(API, body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["term_years"] == ["A valid integer is required."]
+    assert api.post(API, {**body, "term_years": 5}, format="json").status_code == 201
+
+
 def test_a_text_longer_than_its_limit_is_refused_even_if_trimming_would_shorten_it(
     api, analyst
 ):

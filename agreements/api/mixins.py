@@ -11,8 +11,9 @@ class ModelValidationMixin:
     write the database would refuse is a 400 with a message, never an IntegrityError.
     Text fields take JSON strings only (DRF would turn 0 into "0"), and their
     length limit applies to the text as sent, before surrounding whitespace is
-    trimmed, as the schema's maxLength says. A link to a record is a slug or
-    null, never "" (which DRF would read as null)."""
+    trimmed, as the schema's maxLength says. A whole number is a JSON integer,
+    as the schema says (DRF would take 1.0, "1" or true). A link to a record is
+    a slug or null, never "" (which DRF would read as null)."""
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -32,6 +33,14 @@ class ModelValidationMixin:
                     errors[name] = [
                         f"Ensure this field has no more than {limit} characters."
                     ]
+            errors.update(
+                (name, ["A valid integer is required."])
+                for name, field in self.fields.items()
+                if isinstance(field, serializers.IntegerField)
+                and not field.read_only
+                and data.get(name) is not None
+                and (not isinstance(data[name], int) or isinstance(data[name], bool))
+            )
             errors.update(
                 (name, ["Give a slug, or null for none."])
                 for name, field in self.fields.items()

@@ -143,14 +143,6 @@ def keyed_rows(queryset, overrides=None):
             )
 
 
-def csv_lines(rows):
-    """The CSV file of these rows, rendered now (`stored_csv_lines` reads the
-    lines stored)."""
-    yield CSV_HEADER
-    for row in rows:
-        yield csv_line(row) + "\r\n"
-
-
 def json_chunks(rows):
     yield "["
     for i, row in enumerate(rows):
@@ -178,7 +170,7 @@ def export_lines(ids, overrides):
 
 
 def stored_csv_lines(queryset):
-    """`csv_lines(document_rows(queryset))` from the stored lines, read a chunk
+    """The CSV file of the queryset from the stored lines, read a chunk
     at a time in the queryset's order; a line made by other code (another
     `renderings.version()`) is rendered again."""
     yield CSV_HEADER
@@ -203,7 +195,7 @@ def export_response(queryset, fmt, filename="documents"):
     else:
         rows = document_rows(queryset)
         rows = itertools.chain(list(itertools.islice(rows, 1)), rows)
-        body = csv_lines(rows) if fmt == "csv" else json_chunks(rows)
+        body = json_chunks(rows)
     content_type = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
     response = StreamingHttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'

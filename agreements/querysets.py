@@ -173,8 +173,8 @@ class DocumentQuerySet(RecordQuerySet):
     def lean(self):
         """The documents' own columns a list shows, with their occasion: none of
         the long texts no list shows (each column not read is a value not
-        converted). The API builds the list rows it has not stored from these,
-        with sectors and parties read as plain values (`ListRowsSerializer`)."""
+        converted); `for_list` adds their sectors and parties, for the rows the API
+        renders per request (`api.stored.StoredRowsSerializer`)."""
         return self.select_related("occasion").defer(
             *DERIVED_COLUMNS,
             "summary_ru",
@@ -186,7 +186,8 @@ class DocumentQuerySet(RecordQuerySet):
 
     def stored_rows(self):
         """Of each document, its stored API list row and what tells whether it
-        is current (`ListRowsSerializer`), and the keyset paging position."""
+        is current (`api.stored.StoredRowsSerializer`), and the keyset paging
+        position."""
         return self.only(
             "slug", "signed_on", "status", "updated_at", "api_row", "rendered_by"
         )

@@ -23,6 +23,15 @@ HARMLESS = ["'quoted", "''twice", "'=already", "plain", "", "a=b", "1-2"]
 EXPORTS = ["/api/v1/documents/export/?format=csv", "/en/documents/export.csv"]
 
 
+def csv_lines(rows):
+    """The CSV file of these rows, each line rendered now."""
+    from agreements.export import CSV_HEADER, csv_line
+
+    yield CSV_HEADER
+    for row in rows:
+        yield csv_line(row) + "\r\n"
+
+
 def csv_rows(url):
     response = APIClient().get(url)
     assert response.status_code == 200
@@ -107,7 +116,7 @@ def test_postgresql_writes_the_same_csv_as_python(seeded):
     the fixtures and for texts that need quoting, neutralising or URL-encoding."""
     from django.core.files.base import ContentFile
 
-    from agreements.export import csv_lines, document_rows, stored_csv_lines
+    from agreements.export import document_rows, stored_csv_lines
     from agreements.models import DocumentText
 
     tricky = DocumentFactory(
@@ -140,7 +149,7 @@ def test_stored_export_lines_follow_every_change_to_what_they_show(seeded):
     any record shown on the document touches: after each change through its
     write path, the stored lines are still the ones the row-by-row export
     writes."""
-    from agreements.export import csv_lines, document_rows, stored_csv_lines
+    from agreements.export import document_rows, stored_csv_lines
 
     def stored_lines_are_current():
         queryset = Document.objects.order_by("-signed_on", "slug")

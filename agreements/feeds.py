@@ -1,3 +1,4 @@
+import contextvars
 import datetime
 
 from django.contrib.syndication.views import Feed
@@ -27,8 +28,30 @@ class PlainTextAtomFeed(Atom1Feed):
             handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
+# The request a feed is being built for: Django makes a feed's links absolute on
+# `request.get_host()`, not on the site's one origin (`agreements.origin`).
+_feed_request = contextvars.ContextVar("feed_request")
+
+
 class DocumentsFeedBase(Feed):
     feed_type = PlainTextAtomFeed
+
+    def get_feed(self, obj, request):
+        token = _feed_request.set(request)
+        try:
+            return super().get_feed(obj, request)
+        finally:
+            _feed_request.reset(token)
+
+    @staticmethod
+    def absolute(location):
+        return _feed_request.get().build_absolute_uri(location)
+
+    def feed_url(self, obj):
+        return self.absolute(_feed_request.get().path)
+
+    def item_link(self, item):
+        return self.absolute(item.get_absolute_url())
 
     def item_title(self, item):
         return item.title.text or f"{_('Title unknown')} ({item.slug})"
@@ -67,7 +90,8 @@ class LatestDocumentsFeed(DocumentsFeedBase):
 
     def link(self, filterset):
         query = filterset.data.urlencode()
-        return reverse("agreements:documents") + (f"?{query}" if query else "")
+        path = reverse("agreements:documents") + (f"?{query}" if query else "")
+        return self.absolute(path)
 
     def subtitle(self, filterset):
         return _("Signed inter-state documents, with their sources.")
@@ -96,7 +120,7 @@ class ExpiringDocumentsFeed(DocumentsFeedBase):
         ) % {"days": days}
 
     def link(self, days):
-        return reverse("agreements:documents")
+        return self.absolute(reverse("agreements:documents"))
 
     def items(self, days):
         today = datetime.date.today()

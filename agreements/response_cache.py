@@ -12,6 +12,7 @@ from rest_framework.settings import api_settings
 
 from .caching import keep
 from .data_version import VERSION_KEY, data_version, safely, version_time
+from .origin import site_origin
 
 
 def api_throttled(request):
@@ -85,7 +86,12 @@ class AnonymousReadCacheMiddleware:
             or "HTTP_AUTHORIZATION" in request.META
         ):
             return None
-        parts = [request.get_full_path(), request.headers.get("Accept", "")[:200]]
+        # The origin too: the response's absolute URLs are built on it.
+        parts = [
+            site_origin(request),
+            request.get_full_path(),
+            request.headers.get("Accept", "")[:200],
+        ]
         if not path.startswith(("/ru/", "/en/", "/api/")):  # language negotiated
             parts.append(request.headers.get("Accept-Language", "")[:200])
             parts.append(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""))
@@ -102,7 +108,11 @@ class AnonymousReadCacheMiddleware:
 
     @staticmethod
     def _validated(request, response, version):
-        """Headers for browsers and a CDN; a 304 when the client's copy is current."""
+        """Headers for browsers and a CDN; a 304 when the client's copy is current.
+        A response that sets a cookie is this client's alone: never shared."""
+        if response.cookies:
+            response["Cache-Control"] = "private, no-store"
+            return response
         if response.status_code != 200 or "ETag" not in response:
             return response
         seconds = settings.CDN_CACHE_SECONDS

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "agreements.middleware.QueryStringLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "agreements.origin.CanonicalOriginMiddleware",
     "agreements.response_cache.AnonymousReadCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tracker.routers.ReplicaReadsMiddleware",

@@ -144,6 +144,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "tracker.redis_cache.RedisCache"  # see there
+# A Redis that accepts connections but never answers: one wait this long (to
+# connect, or for an answer), then the cache is skipped for REDIS_RETRY_SECONDS
+# (fail open), as for a dead port. See tracker/redis_cache.py.
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.25)
+REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=5.0)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Anonymous reads (whole responses, counts, facets) are cached under a data
 # version that every write changes; entries also expire after this long.

@@ -125,6 +125,15 @@ if READ_FROM_REPLICA:
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"MIRROR": "default"},
     }
+    # libpq's wait for a connection (its least is 2 s): a replica that never
+    # answers is seen by the probe first (tracker/replica.py), this is a backstop.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+# Anonymous reads go to the primary while the replica does not answer within
+# REPLICA_TIMEOUT_SECONDS or is more than REPLICA_MAX_LAG_SECONDS behind; it is
+# probed again every REPLICA_CHECK_SECONDS (per process).
+REPLICA_TIMEOUT_SECONDS = env.float("REPLICA_TIMEOUT_SECONDS", default=0.5)
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5.0)
 DATABASE_ROUTERS = ["tracker.routers.PrimaryReplicaRouter"]
 # Django's backends, each deriving the documents a transaction changed before it
 # commits (agreements/db/deriving.py): derived data never needs a writer's call.

@@ -67,15 +67,18 @@ class Change:
 
     def add(self, key, part):
         """A row saved twice in one change (its fields, then its sectors) is one
-        part: created or deleted if either was, with the fields of both."""
+        part: created or deleted if either was (no field listed: an added row's
+        sectors are not a change), else changed, with the fields of both."""
         if key not in self._parts:
             self._parts[key] = part
             return
         known = self._parts[key]
         if part.action != "changed":
             known.action = part.action
-        if known.fields is None or part.fields is None:
-            known.fields = None if known.action == "changed" else []
+        if known.action != "changed":
+            known.fields = []  # every field of an added row is new, none "changed"
+        elif known.fields is None or part.fields is None:
+            known.fields = None
         else:
             known.fields += [f for f in part.fields if f not in known.fields]
 

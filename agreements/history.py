@@ -15,6 +15,7 @@ from .models import (
     Citation,
     Document,
     DocumentRelation,
+    DocumentText,
     LifecycleEvent,
     Participation,
     Party,
@@ -28,6 +29,7 @@ ROW_HISTORY = [
     (LifecycleEvent, "document"),
     (Citation, "document"),
     (DocumentRelation, "from_document"),
+    (DocumentText, "document"),
 ]
 # Bookkeeping, and the status derived from the events (whose changes are shown).
 NOT_SHOWN = {"id", "created_at", "updated_at", "version", "status", "document"}
@@ -150,6 +152,10 @@ def _describe(record, names):
         return " — ".join(
             filter(None, [source, str(field_label(Document, record.field))])
         )
+    if isinstance(record, DocumentText.history.model):
+        name = str(record.file).rsplit("/", 1)[-1]
+        kind = DocumentText.Kind(record.kind).label
+        return " — ".join(filter(None, [name, str(kind), record.language]))
     document = names[Document].get(record.to_document_id)
     title = str(document.title) if document else ""
     return " — ".join(filter(None, [DocumentRelation.Kind(record.kind).label, title]))

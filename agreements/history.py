@@ -21,6 +21,7 @@ from .models import (
     Party,
     Source,
 )
+from .models.documents import FIXTURE_LOAD
 from .provenance import field_label
 
 # The rows shown inside a document's form and page: their history is the document's.
@@ -194,6 +195,7 @@ def document_history(document):
             ),
         )
         for record, previous in _with_previous(own)
+        if record.history_change_reason != FIXTURE_LOAD  # the loaded state
     ]
     for model, records in rows.items():
         parts += [

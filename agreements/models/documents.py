@@ -279,13 +279,18 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
         return sorted(field for field, values in claims.items() if len(values) > 1)
 
 
-@receiver(pre_save, sender=Document, dispatch_uid="fixture-load-not-history")
-def fixture_loads_are_not_changes(sender, instance, raw, **kwargs):
+# The reason on the record a fixture load leaves in a document's history.
+FIXTURE_LOAD = "fixture load"
+
+
+@receiver(pre_save, sender=Document, dispatch_uid="fixture-load-reason")
+def fixture_loads_are_marked(sender, instance, raw, **kwargs):
     """A fixture load (`loaddata`, `seed`: raw saves) is not an edit. The
-    history records no raw save, but would record the sectors `loaddata` sets
-    right after it as a change dated the day of the load."""
+    history records no raw save, but does record the sectors `loaddata` sets
+    right after it: that record, marked with this reason, is the loaded state
+    the first edit is compared with, never shown as a change of its own."""
     if raw:
-        instance.skip_history_when_saving = True
+        instance._change_reason = FIXTURE_LOAD
 
 
 class DeletedDocument(models.Model):

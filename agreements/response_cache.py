@@ -7,12 +7,23 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from rest_framework.settings import api_settings
 
 from .caching import keep
 from .data_version import VERSION_KEY, data_version, safely, version_time
 from .origin import site_origin
+
+
+def client_is_current(request, etag, last_modified):
+    """Whether the client's copy is current (a 304): by its ETag when it sends
+    If-None-Match, else by If-Modified-Since against `last_modified` (an HTTP
+    date, so to the second), as RFC 9110 orders the two."""
+    if "If-None-Match" in request.headers:
+        return etag in request.headers["If-None-Match"]
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    modified = parse_http_date_safe(last_modified or "")
+    return since is not None and modified is not None and modified <= since
 
 
 def api_throttled(request):
@@ -122,7 +133,7 @@ class AnonymousReadCacheMiddleware:
         response.setdefault(
             "Last-Modified", http_date(version_time(version).timestamp())
         )
-        if response["ETag"] in request.headers.get("If-None-Match", ""):
+        if client_is_current(request, response["ETag"], response["Last-Modified"]):
             not_modified = HttpResponseNotModified()
             for header in ("ETag", "Last-Modified", "Cache-Control", "Vary"):
                 if header in response:

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from agreements.models import Document, DocumentText
 
@@ -26,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--obtained-from", default="", metavar="URL")
         parser.add_argument("--obtained-on", default=None, metavar="YYYY-MM-DD")
 
+    @no_translations  # one language: the English of the messages around them
     def handle(self, *args, document, file, **options):
         doc = Document.objects.filter(slug=document).first()
         if doc is None:

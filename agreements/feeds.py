@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from .filters import DocumentFilter
 from .models import Document
+from .params import ParameterError, parse_int
 
 
 def bad_request(errors):
@@ -82,13 +83,14 @@ class ExpiringDocumentsFeed(DocumentsFeedBase):
     """Documents whose term ends within `days` days (default 90)."""
 
     def __call__(self, request, *args, **kwargs):
-        days = request.GET.get("days", "90")
-        if not (days.isdigit() and 1 <= int(days) <= 3660):
+        try:
+            parse_int(request.GET.get("days", "90"), "days", 1, 3660)
+        except ParameterError:
             return bad_request({"days": [_("A whole number of days, 1 to 3660.")]})
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, *args, **kwargs):
-        return int(request.GET.get("days", "90"))
+        return parse_int(request.GET.get("days", "90"), "days", 1, 3660)
 
     def title(self, days):
         return _(

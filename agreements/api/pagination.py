@@ -1,8 +1,10 @@
 import base64
 import binascii
+import contextlib
 import datetime
 import json
 
+from django.core.validators import slug_re
 from django.db import connection
 from django.db.models import Q
 from rest_framework import pagination
@@ -51,13 +53,22 @@ def _encode(document):
 
 
 def _decode(token):
+    """(day or None, slug) from an `_encode`d token; anything else (a token
+    tampered with: numbers, lists, nesting, a slug no document can have) is a 400."""
     try:
-        day, slug = json.loads(base64.urlsafe_b64decode(token.encode()))
-        return (day and datetime.date.fromisoformat(day)), str(slug)
-    except (binascii.Error, ValueError, TypeError, UnicodeError) as exc:
-        raise ValidationError(
-            {"after": "Not a position from a previous page's `next` link."}
-        ) from exc
+        key = json.loads(base64.urlsafe_b64decode(token.encode()))
+    except (binascii.Error, ValueError, UnicodeError, RecursionError):
+        key = None
+    if isinstance(key, list) and len(key) == 2:
+        day, slug = key
+        if isinstance(slug, str) and slug_re.match(slug):
+            if day is None:
+                return None, slug
+            with contextlib.suppress(TypeError, ValueError):
+                return datetime.date.fromisoformat(day), slug
+    raise ValidationError(
+        {"after": "Not a position from a previous page's `next` link."}
+    )
 
 
 def after(day, slug):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from .filters import DocumentFilter
 from .models import Document
 from .params import ParameterError, parse_int
+from .plaintext import xml_text
 
 
 def bad_request(errors):
@@ -32,10 +33,10 @@ class DocumentsFeedBase(Feed):
     feed_type = PlainTextAtomFeed
 
     def item_title(self, item):
-        return item.title.text or f"{_('Title unknown')} ({item.slug})"
+        return xml_text(item.title.text) or f"{_('Title unknown')} ({item.slug})"
 
     def item_description(self, item):
-        return item.summary.text
+        return xml_text(item.summary.text)
 
     def item_updateddate(self, item):
         return item.updated_at

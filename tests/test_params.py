@@ -242,3 +242,23 @@ def test_expiring_feed_days_are_ascii_digits_in_range_else_a_400(client, seeded,
     response = client.get("/en/documents/feed/expiring/", {"days": raw})
     assert response.status_code == 400
     assert response.content.startswith(b"days:")
+
+
+@pytest.mark.parametrize(
+    ("collection", "body"),
+    [
+        ("documents", {"slug": "zz-long", "kind": "agreement"}),
+        ("occasions", {"slug": "zz-long", "kind": "summit", "name_en": "Summit"}),
+    ],
+)
+def test_a_2_mb_summary_is_a_400_naming_the_field_never_a_503(
+    api, analyst, collection, body
+):
+    # Distinct words: PostgreSQL refuses their tsvector (over 1 MB) at commit.
+    summary = " ".join(f"w{n}" for n in range(300_000))
+    api.force_authenticate(analyst)
+    response = api.post(
+        f"/api/v1/{collection}/", {**body, "summary_en": summary}, format="json"
+    )
+    assert response.status_code == 400, response.content[:300]
+    assert "summary_en" in response.json()["errors"]

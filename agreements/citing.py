@@ -21,6 +21,31 @@ def permanent_url(request, path):
     return request.build_absolute_uri(path)
 
 
+# BibTeX ends a value at its matching brace whatever precedes it (`\{` counts
+# too), so braces become commands with balanced braces; the other characters
+# LaTeX gives a meaning to are escaped, and line breaks become spaces.
+BIBTEX_ESCAPES = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\textbraceleft{}",
+        "}": r"\textbraceright{}",
+        "%": r"\%",
+        "#": r"\#",
+        "&": r"\&",
+        "$": r"\$",
+        "_": r"\_",
+        "^": r"\textasciicircum{}",
+        "~": r"\textasciitilde{}",
+        "@": r"{@}",
+    }
+)
+
+
+def bibtex_value(text):
+    """`text` as the inside of a braced BibTeX value: one line, never closing it."""
+    return " ".join(text.split()).translate(BIBTEX_ESCAPES)
+
+
 def cited_title(doc):
     return doc.title.text or f"{_('Title unknown')} ({doc.slug})"
 
@@ -45,8 +70,8 @@ def citation_formats(doc, url):
     bibtex = "\n".join(
         [
             f"@misc{{{doc.slug.replace('-', '_')}_v{doc.version},",
-            f"  title = {{{{{title}}}}},",
-            f"  author = {{{{{site}}}}},",
+            f"  title = {{{{{bibtex_value(title)}}}}},",
+            f"  author = {{{{{bibtex_value(site)}}}}},",
             f"  year = {{{version_on.year}}},",
             f"  version = {{{doc.version}}},",
             f"  date = {{{version_on.isoformat()}}},",

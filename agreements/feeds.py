@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from .filters import DocumentFilter
 from .models import Document
+from .params import ParameterError, parse_int
+from .plaintext import xml_text
 
 
 def bad_request(errors):
@@ -54,10 +56,10 @@ class DocumentsFeedBase(Feed):
         return self.absolute(item.get_absolute_url())
 
     def item_title(self, item):
-        return item.title.text or f"{_('Title unknown')} ({item.slug})"
+        return xml_text(item.title.text) or f"{_('Title unknown')} ({item.slug})"
 
     def item_description(self, item):
-        return item.summary.text
+        return xml_text(item.summary.text)
 
     def item_updateddate(self, item):
         return item.updated_at
@@ -106,13 +108,14 @@ class ExpiringDocumentsFeed(DocumentsFeedBase):
     """Documents whose term ends within `days` days (default 90)."""
 
     def __call__(self, request, *args, **kwargs):
-        days = request.GET.get("days", "90")
-        if not (days.isdigit() and 1 <= int(days) <= 3660):
+        try:
+            parse_int(request.GET.get("days", "90"), "days", 1, 3660)
+        except ParameterError:
             return bad_request({"days": [_("A whole number of days, 1 to 3660.")]})
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, *args, **kwargs):
-        return int(request.GET.get("days", "90"))
+        return parse_int(request.GET.get("days", "90"), "days", 1, 3660)
 
     def title(self, days):
         return _(

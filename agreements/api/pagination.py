@@ -3,6 +3,7 @@ import binascii
 import datetime
 import json
 
+from django.core.validators import slug_re
 from django.db import connection
 from django.db.models import Q
 from rest_framework import pagination
@@ -50,9 +51,11 @@ def _encode(key):
 
 
 def _decode(token):
+    """The position in an `_encode`d token; a token that is not one is a 400
+    (each list's `rows_after` refuses a well-formed token with odd values)."""
     try:
         return json.loads(base64.urlsafe_b64decode(token.encode()))
-    except (binascii.Error, ValueError, TypeError, UnicodeError) as exc:
+    except (binascii.Error, ValueError, TypeError, UnicodeError, RecursionError) as exc:
         raise _not_a_position() from exc
 
 
@@ -162,7 +165,9 @@ class DocumentPagination(KeysetPagination):
 
     def rows_after(self, key):
         day, slug = key
-        return after(day and datetime.date.fromisoformat(day), str(slug))
+        if not (isinstance(slug, str) and slug_re.match(slug)):
+            raise ValueError(slug)
+        return after(None if day is None else datetime.date.fromisoformat(day), slug)
 
 
 class DeletionPagination(KeysetPagination):
@@ -173,5 +178,7 @@ class DeletionPagination(KeysetPagination):
         return [tombstone.deleted_at.isoformat(), tombstone.pk]
 
     def rows_after(self, key):
-        moment, pk = datetime.datetime.fromisoformat(key[0]), int(key[1])
+        moment, pk = datetime.datetime.fromisoformat(key[0]), key[1]
+        if type(pk) is not int or not 0 < pk < 2**63:
+            raise ValueError(pk)
         return Q(deleted_at__gt=moment) | Q(deleted_at=moment, pk__gt=pk)

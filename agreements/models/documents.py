@@ -16,6 +16,7 @@ from ..lifecycle import Status, status_from_events
 from ..querysets import DERIVED_COLUMNS, DocumentQuerySet, normalize
 from ..titles import shown_title, untitled
 from .base import (
+    LONG_TEXT,
     Bilingual,
     SlugKeyed,
     Timestamped,
@@ -61,8 +62,12 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
     place_ru = models.CharField(_("place signed (Russian)"), max_length=200, blank=True)
     place_en = models.CharField(_("place signed (English)"), max_length=200, blank=True)
     occasion = optional_link(Occasion, "documents", verbose_name=_("occasion"))
-    summary_ru = models.TextField(_("summary (Russian)"), blank=True)
-    summary_en = models.TextField(_("summary (English)"), blank=True)
+    summary_ru = models.TextField(
+        _("summary (Russian)"), max_length=LONG_TEXT, blank=True
+    )
+    summary_en = models.TextField(
+        _("summary (English)"), max_length=LONG_TEXT, blank=True
+    )
     term_years = models.PositiveSmallIntegerField(
         _("term (years)"),
         null=True,

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from .. import choices
 from .base import (
+    LONG_TEXT,
     Bilingual,
     NaturalKeyed,
     Timestamped,
@@ -77,7 +78,7 @@ class LifecycleEvent(NaturalKeyed, Timestamped):
         verbose_name=_("by party"),
         help_text=_("For a ratification: which party ratified."),
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=LONG_TEXT, blank=True)
     history = HistoricalRecords()
 
     natural_key_lookups = ("document__slug", "kind", "occurred_on", "party__slug")
@@ -132,7 +133,7 @@ class DocumentRelation(NaturalKeyed, Timestamped):
         Document, on_delete=models.CASCADE, related_name="relations_in"
     )
     kind = models.CharField(_("relation"), max_length=12, choices=Kind.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=LONG_TEXT, blank=True)
     history = HistoricalRecords()
 
     natural_key_lookups = ("from_document__slug", "to_document__slug", "kind")

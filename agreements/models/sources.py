@@ -10,6 +10,7 @@ from .. import choices
 from ..facts import DOCUMENT_FACTS
 from ..querysets import CitationQuerySet, SourceQuerySet
 from .base import (
+    LONG_TEXT,
     NaturalKeyed,
     SlugKeyed,
     Timestamped,
@@ -66,6 +67,7 @@ class Source(Versioned, SlugKeyed, Timestamped):
     accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
     note = models.TextField(
         _("note"),
+        max_length=LONG_TEXT,
         blank=True,
         help_text=_("What a reader should know about the source: other addresses…"),
     )
@@ -179,19 +181,20 @@ class Citation(NaturalKeyed, Timestamped):
     )
     claim = models.TextField(
         _("claim"),
+        max_length=LONG_TEXT,
         blank=True,
         help_text=_(
             "What this source says the value is. Different claims mark the fact disputed."
         ),
     )
-    quote = models.TextField(_("quoted passage"), blank=True)
+    quote = models.TextField(_("quoted passage"), max_length=LONG_TEXT, blank=True)
     confidence = models.CharField(
         _("confidence"),
         max_length=6,
         choices=Confidence.choices,
         default=Confidence.HIGH,
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=LONG_TEXT, blank=True)
     history = HistoricalRecords()
 
     natural_key_lookups = (

@@ -37,7 +37,8 @@ from .facets import FACETS, counted_path
 from .filters import DocumentFilter
 from .lifecycle import status_from_events
 from .models import Document, DocumentText, FacetCount, Participation
-from .querysets import TEXT_CONFIG, normalize
+from .querysets import normalize
+from .text_search import TEXT_CONFIG
 
 BATCH = 2000
 # PostgreSQL refuses a tsvector over 1 MB; more than this of a text is not indexed.

@@ -25,6 +25,16 @@ def run(job):
     return {"text": text[: job["max_chars"]], "capped": len(text) > job["max_chars"]}
 
 
+def reached(memory):
+    """Whether this process's address space came close to `memory` bytes."""
+    try:
+        with open("/proc/self/status") as status:
+            peak = next(line for line in status if line.startswith("VmPeak:"))
+    except (OSError, StopIteration):
+        return False
+    return int(peak.split()[1]) * 1024 > memory * 0.9
+
+
 def main(argv):
     job = json.loads(argv[1])
     resource.setrlimit(resource.RLIMIT_AS, (job["memory"], job["memory"]))
@@ -35,6 +45,8 @@ def main(argv):
     except files.ArchiveLimit as exc:
         result = {"limit": str(exc)}
     except Exception as exc:  # noqa: BLE001 - any failure is reported, the file kept
+        if reached(job["memory"]):  # a C library's failed allocation, e.g. lxml's
+            return EXIT_MEMORY
         result = {"error": f"{exc.__class__.__name__}: {exc}"[:2000]}
     with open(job["out"], "w", encoding="utf-8") as out:
         json.dump(result, out, ensure_ascii=False)

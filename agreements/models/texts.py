@@ -188,6 +188,10 @@ class DocumentText(StoredFile):
         )
 
     @property
+    def text_cap(self):
+        return settings.TEXT_MAX_CHARS
+
+    @property
     def is_limited(self):
         """Whether the text was not extracted because of a limit (can be retried)."""
         return self.extraction_error.startswith(extraction.LIMIT_PREFIX)

@@ -52,9 +52,9 @@ class DocumentTextInline(FileFactsMixin, admin.StackedInline):
                 else "",
             )
         return format_html(
-            "{}{} — <q>{}…</q>",
+            "{} {} — <q>{}…</q>",
             _("%(n)s characters") % {"n": len(obj.extracted_text)},
-            _(" (cut at TEXT_MAX_CHARS)") if obj.is_text_capped else "",
+            _("(cut at TEXT_MAX_CHARS)") if obj.is_text_capped else "",
             obj.extracted_text[:200],
         )
 

@@ -16,7 +16,8 @@ from django.db.models.functions import Left
 
 # PostgreSQL text search configuration of an attached text's language.
 TEXT_CONFIG = {"ru": "russian", "en": "english"}
-# Where a snippet is looked for: the start of each text.
+# Where a snippet is looked for: the start of each text, as much as the
+# document's search vector holds (derive.VECTOR_TEXT_LIMIT).
 SNIPPET_TEXT_CHARS = 100_000
 
 

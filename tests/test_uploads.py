@@ -50,9 +50,7 @@ def test_an_oversized_admin_upload_is_refused_without_being_held_in_memory(
 ):
     settings.UPLOAD_MAX_BYTES = MB
     doc = DocumentFactory()
-    url, data = text_form(
-        analyst_client, doc, SimpleUploadedFile("big.txt", OVERSIZED)
-    )
+    url, data = text_form(analyst_client, doc, SimpleUploadedFile("big.txt", OVERSIZED))
     body = encode_multipart(BOUNDARY, data)
     response, peak = peak_memory(
         lambda: analyst_client.generic(

@@ -248,6 +248,15 @@ STORAGE_URL = env.str("STORAGE_URL", default="")
 if STORAGE_URL:
     STORAGES["default"] = s3_storage(STORAGE_URL)
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+# Uploads go to a temporary file as they arrive, and stop being kept at
+# UPLOAD_MAX_BYTES: memory does not grow with the file (agreements/uploads.py).
+FILE_UPLOAD_HANDLERS = ["agreements.uploads.BoundedUploadHandler"]
+# Text extraction runs in a child process with these limits (agreements/extraction.py).
+EXTRACTION_TIME_LIMIT = env.int("EXTRACTION_TIME_LIMIT", default=20)
+EXTRACTION_MEMORY_MB = env.int("EXTRACTION_MEMORY_MB", default=1024)
+TEXT_MAX_CHARS = env.int("TEXT_MAX_CHARS", default=2_000_000)
+ARCHIVE_MAX_BYTES = env.int("ARCHIVE_MAX_BYTES", default=200 * 1024 * 1024)
+ARCHIVE_MAX_RATIO = env.int("ARCHIVE_MAX_RATIO", default=100)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "agreements.api.schema.AutoSchema",

@@ -177,7 +177,7 @@ DESCRIPTIONS = {
         "column name of its table, or a wider fact (empty: the record as a whole).",
         "claim": "What the source says the value is, where it "
         "differs from others; two citations of one fact with different claims mark "
-        "it disputed.",
+        "it disputed, unless one is judged unreliable (confidence = unreliable).",
     },
 }
 TABLE_NAMES = {

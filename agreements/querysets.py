@@ -80,11 +80,13 @@ class PartyQuerySet(RecordQuerySet):
 
 class CitationQuerySet(RecordQuerySet):
     def disputes(self):
-        """(document, field) pairs whose cited sources give different claims: the
-        SQL form of `Document.disputed_fields`. Rows: {document, field, claims}."""
+        """(document, field) pairs whose cited sources give different claims (a
+        claim the editors judge unreliable aside): the SQL form of
+        `Document.disputed_fields`. Rows: {document, field, claims}."""
         return (
             self.exclude(field="")
             .exclude(claim="")
+            .exclude(confidence="unreliable")
             .filter(document__isnull=False)
             .values("document", "field")
             .annotate(claims=models.Count("claim", distinct=True))

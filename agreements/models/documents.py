@@ -276,10 +276,11 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
         return status_from_events(self.events.all(), day)
 
     def disputed_fields(self):
-        """Fields for which the cited sources give different claims."""
+        """Fields for which the cited sources give different claims; a claim the
+        editors judge unreliable is shown with its note, not counted."""
         claims = {}
         for c in self.citations.all():
-            if c.field and c.claim:
+            if c.field and c.claim and not c.is_unreliable:
                 claims.setdefault(c.field, set()).add(c.claim)
         return sorted(field for field, values in claims.items() if len(values) > 1)
 

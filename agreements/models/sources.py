@@ -184,15 +184,20 @@ class Citation(NaturalKeyed, Timestamped):
         max_length=LONG_TEXT,
         blank=True,
         help_text=_(
-            "What this source says the value is. Different claims mark the fact disputed."
+            "What this source says the value is. Different claims mark the fact "
+            "disputed, unless the editors judge one unreliable."
         ),
     )
     quote = models.TextField(_("quoted passage"), max_length=LONG_TEXT, blank=True)
     confidence = models.CharField(
         _("confidence"),
-        max_length=6,
+        max_length=10,
         choices=Confidence.choices,
         default=Confidence.HIGH,
+        help_text=_(
+            "Judged unreliable: the source says it, but the editors hold it is "
+            "wrong (say why in the note); it is shown, not counted as a dispute."
+        ),
     )
     note = models.TextField(_("note"), max_length=LONG_TEXT, blank=True)
     history = HistoricalRecords()
@@ -254,9 +259,16 @@ class Citation(NaturalKeyed, Timestamped):
 
     @property
     def confidence_short(self):
-        return {"high": _("high"), "medium": _("medium"), "low": _("low")}.get(
-            self.confidence, self.confidence
-        )
+        return {
+            "high": _("high"),
+            "medium": _("medium"),
+            "low": _("low"),
+            "unreliable": _("states it; judged unreliable"),
+        }.get(self.confidence, self.confidence)
+
+    @property
+    def is_unreliable(self):
+        return self.confidence == self.Confidence.UNRELIABLE
 
     @property
     def is_editorial(self):

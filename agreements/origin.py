@@ -6,7 +6,8 @@ from django.conf import settings
 
 
 def site_origin(request):
-    """ "https://tracker.example.org": SITE_URL, or the scheme and host asked for."""
+    """SITE_URL (e.g. https://tracker.example.org), or the scheme and host asked
+    for (the port included)."""
     if settings.SITE_URL:
         return settings.SITE_URL.rstrip("/")
     return f"{request.scheme}://{request.get_host()}"

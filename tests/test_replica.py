@@ -33,7 +33,7 @@ def with_replica(settings):
 
 
 @contextlib.contextmanager
-def replica_at(port):
+def replica_at(port, probe_again=True):
     """The replica alias as a PostgreSQL server at 127.0.0.1:port."""
     params = {
         **connections["default"].settings_dict,
@@ -50,7 +50,8 @@ def replica_at(port):
     connections["replica"] = load_backend(params["ENGINE"]).DatabaseWrapper(
         params, "replica"
     )
-    replica.forget()
+    if probe_again:
+        replica.forget()
     try:
         yield
     finally:
@@ -116,6 +117,14 @@ def test_a_dead_replica_costs_one_probe_not_one_per_request(client, dead_replica
     for _ in range(5):
         assert client.get(f"{API}probed/").status_code == 200
     assert time.monotonic() - start < 2
+
+
+def test_a_replica_lost_between_probes_costs_one_request(client):
+    DocumentFactory(slug="lost")
+    assert client.get(f"{API}lost/").status_code == 200  # probed: ok
+    with replica_at(closed_port(), probe_again=False):
+        statuses = [client.get(f"{API}lost/").status_code for _ in range(3)]
+    assert statuses[1:] == [200, 200], statuses  # the 503 had it probed again
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import contextvars
 
 from django.conf import settings
 
-from .replica import OK, replica_state
+from .replica import OK, forget, replica_state
 
 _replica_allowed = contextvars.ContextVar("replica_allowed", default=False)
 
@@ -47,6 +47,9 @@ class ReplicaReadsMiddleware:
         )
         token = _replica_allowed.set(anonymous_read)
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
             _replica_allowed.reset(token)
+        if anonymous_read and response.status_code == 503:
+            forget()  # the replica may have failed since its last probe
+        return response

@@ -7,6 +7,7 @@ import csv
 import io
 import itertools
 import json
+import re
 
 from . import renderings
 from .models import Document, DocumentText, LifecycleEvent, Participation
@@ -29,28 +30,28 @@ LIST_SEPARATOR = "; "
 CSV_HEADER = "\ufeff" + ",".join(COLUMNS) + "\r\n"
 CHUNK = 2000
 # Spreadsheets run a cell starting with one of these as a formula (OWASP, "CSV
-# injection"); the quote that neutralises them is itself escaped the same way,
-# so that `csv_cell_value` gives back exactly what was exported.
+# injection"). A spreadsheet may split the file on another separator than
+# ours (Excel in a Russian locale splits on `;`, others on tabs) or break a
+# line inside a quoted cell, so every place a cell can start in any of them,
+# after blanks or quotes, is neutralised with a `'`; a `'` already there is escaped
+# the same way, so that `csv_cell_value` gives back exactly what was exported.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALISER = "'"
+_STARTS = '(^|[,;\t\r\n])([ "]*)'
+_RISKY = "(?=[" + re.escape("".join(FORMULA_STARTS) + NEUTRALISER) + "])"
+_TO_NEUTRALISE = re.compile(_STARTS + _RISKY)
+_NEUTRALISED = re.compile(_STARTS + NEUTRALISER + _RISKY)
 
 
 def csv_cell(value):
-    """A CSV cell that no spreadsheet runs as a formula: a leading `'` added."""
-    if value.startswith((*FORMULA_STARTS, NEUTRALISER)):
-        return NEUTRALISER + value
-    return value
+    """A CSV cell of which no part any spreadsheet splits off runs as a formula:
+    a `'` added wherever one could start."""
+    return _TO_NEUTRALISE.sub(r"\1\2" + NEUTRALISER, value)
 
 
 def csv_cell_value(cell):
     """The exported value back from a `csv_cell` (the importer's side)."""
-    if (
-        cell.startswith(NEUTRALISER)
-        and cell[1:2]
-        and cell[1:].startswith((*FORMULA_STARTS, NEUTRALISER))
-    ):
-        return cell[1:]
-    return cell
+    return _NEUTRALISED.sub(r"\1\2", cell)
 
 
 # Columns made of a document's rows, joined by LIST_SEPARATOR; the others are

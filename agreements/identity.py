@@ -8,6 +8,8 @@ n-th address from the right; with 0 (the default) it is the socket peer.
 import ipaddress
 
 from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 
@@ -50,3 +52,15 @@ class LockoutHandler(AxesDatabaseHandler):
             per_address * settings.AXES_FAILURE_LIMIT // settings.AXES_IP_FAILURE_LIMIT
         )
         return max(per_user, scaled)
+
+    def reset_user_attempts(self, request, credentials=None):
+        """On a successful login, forget the failures of that username from
+        that address only: axes would also forget every failure from the address
+        (the `["ip_address"]` parameter), so an attacker logging in to their own
+        account between guesses could guess another's password without limit."""
+        attempts = AccessAttempt.objects.filter(
+            username=get_client_username(request, credentials),
+            ip_address=request.axes_ip_address,
+        )
+        count, _ = attempts.delete()
+        return count

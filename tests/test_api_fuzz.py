@@ -1,6 +1,7 @@
 """Property-based runs: schemathesis against the API, hypothesis against the HTML list."""
 
 import json
+import os
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -14,7 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
 
-EXAMPLES = 25  # per API operation: bounded so the suite stays a few minutes
+# Per API operation: bounded so the suite stays a few minutes; a deeper run:
+# FUZZ_EXAMPLES=500 pytest tests/test_api_fuzz.py -k "schema or analyst"
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 api_settings = settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -20,6 +20,18 @@ pytestmark = pytest.mark.django_db
 
 DANGEROUS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx", '=HYPERLINK("x")']
 HARMLESS = ["'quoted", "''twice", "'=already", "plain", "", "a=b", "1-2"]
+# Harmless read with commas, formulas where a spreadsheet splits on `;`, tabs
+# or line breaks (Excel in a Russian locale), or after a quote.
+INSIDE = [
+    'Plan; =HYPERLINK("http://evil.example/")',
+    "Plan;=1+1",
+    "a\t-2+3",
+    "x,@cmd",
+    "line\n+1",
+    "line\r\n =1",
+    'say "=1+1"',
+    "; '=already",
+]
 EXPORTS = ["/api/v1/documents/export/?format=csv", "/en/documents/export.csv"]
 
 
@@ -46,6 +58,27 @@ def test_a_neutralised_cell_reads_back_as_the_original(value):
     assert csv_cell_value(cell) == value
 
 
+@pytest.mark.parametrize("value", INSIDE)
+def test_a_cell_neutralised_inside_reads_back_as_the_original(value):
+    assert csv_cell_value(csv_cell(value)) == value
+
+
+@pytest.mark.parametrize("url", EXPORTS)
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+def test_no_field_of_a_csv_export_is_a_formula_whatever_the_separator(url, separator):
+    for n, value in enumerate(DANGEROUS + INSIDE):
+        DocumentFactory(slug=f"risky-{n}", title_en=value, summary_ru=value)
+    response = APIClient().get(url)
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    fields = [
+        field.lstrip(' "')
+        for line in text.replace("\r", "\n").split("\n")
+        for field in line.split(separator)
+    ]
+    formulas = [f for f in fields if f.startswith(("=", "+", "-", "@"))]
+    assert not formulas
+
+
 @pytest.mark.parametrize("url", EXPORTS)
 @pytest.mark.parametrize("value", DANGEROUS)
 def test_csv_exports_neutralise_formulas(url, value):
@@ -58,7 +91,7 @@ def test_csv_exports_neutralise_formulas(url, value):
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_dangerous_and_quoted_texts_survive_an_export_import_round_trip(tmp_path, fmt):
     # (The importer trims surrounding blanks, as forms do: "\tx" comes back "x".)
-    texts = [v for v in DANGEROUS + HARMLESS if v == v.strip()]
+    texts = [v for v in DANGEROUS + HARMLESS + INSIDE if v == v.strip()]
     for n, value in enumerate(texts):
         DocumentFactory(
             slug=f"doc-{n}", title_en=value.strip() or "x", summary_en=value

@@ -156,6 +156,49 @@ def test_one_address_guessing_many_usernames_is_locked_at_the_higher_limit(
     assert blocked.status_code == 429
 
 
+def test_logging_in_to_ones_own_account_does_not_reset_the_guesses_at_another(
+    client, analyst, django_user_model, settings
+):
+    django_user_model.objects.create_user(
+        "attacker", password="attackers-own-password-9", is_staff=True
+    )
+    attacker = "203.0.113.99"
+    codes = []
+    for _ in range(settings.AXES_FAILURE_LIMIT + 2):
+        codes.append(failed_login(client, "analyst", attacker).status_code)
+        own = Client().post(
+            "/admin/login/?next=/admin/",
+            {"username": "attacker", "password": "attackers-own-password-9"},
+            REMOTE_ADDR=attacker,
+        )
+        assert own.status_code in (302, 429)
+    assert codes[-1] == 429  # the victim's password is no longer tried
+    guessed = Client().post(
+        "/admin/login/?next=/admin/",
+        {"username": "analyst", "password": "a-long-test-password-1"},
+        REMOTE_ADDR=attacker,
+    )
+    assert guessed.status_code == 429  # even the right password, from there
+
+
+def test_a_successful_login_forgets_that_accounts_own_failures(
+    client, analyst, settings
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        failed_login(client, "analyst", "192.0.2.10")
+    ok = Client().post(
+        "/admin/login/?next=/admin/",
+        {"username": "analyst", "password": "a-long-test-password-1"},
+        REMOTE_ADDR="192.0.2.10",
+    )
+    assert ok.status_code == 302
+    codes = [
+        failed_login(client, "analyst", "192.0.2.10").status_code
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1)
+    ]
+    assert 429 not in codes
+
+
 def test_behind_a_proxy_the_lock_out_keys_on_the_real_client(client, analyst, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     for _ in range(settings.AXES_FAILURE_LIMIT):

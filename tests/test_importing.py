@@ -196,7 +196,9 @@ def big_file(path, fmt, megabytes):
             handle.write("[")
         n = 0
         while handle.tell() < megabytes * 1_000_000:
-            values = row(slug=f"big-{n}", summary_en="текст " * 3000)
+            values = row(
+                slug=f"big-{n}", summary_en="текст " * 1500
+            )  # within LONG_TEXT
             if writer:
                 writer.writerow(values)
             else:

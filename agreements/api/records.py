@@ -113,9 +113,16 @@ class SourceSerializer(ModelValidationMixin, ModelSerializer):
 class SupportedFactSerializer(ModelSerializer):
     """One fact a source supports: the record, the field and what it says."""
 
-    document = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    occasion = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    party = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # A citation is about one of the three: the other two are null.
+    document = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    occasion = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    party = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Citation

@@ -199,8 +199,10 @@ def follow(record, path):
 
 
 class PlainText(models.Model):
-    """Every text field holds plain text only (`plaintext.validate_plain_text`),
-    checked in `clean_fields`, which the admin, the API and the importer all run."""
+    """Every text field a person edits holds plain text only
+    (`plaintext.validate_plain_text`), checked in `clean_fields`, which the
+    admin, the API and the importer all run; derived fields (an extracted
+    text) are not input and keep what the file held."""
 
     class Meta:
         abstract = True
@@ -213,7 +215,11 @@ class PlainText(models.Model):
             errors = exc.update_error_dict(errors)
         for field in self._meta.concrete_fields:
             value = getattr(self, field.attname)
-            if field.name in (exclude or ()) or field.name in errors:
+            if (
+                field.name in (exclude or ())
+                or field.name in errors
+                or not field.editable
+            ):
                 continue
             if isinstance(field, models.CharField | models.TextField) and value:
                 try:

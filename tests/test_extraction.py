@@ -90,7 +90,7 @@ def test_a_long_text_is_cut_at_the_limit_and_its_page_says_so(settings, client):
     text = attach(doc, "long.txt", ("word " * 1000).encode())
     assert len(text.extracted_text) == 1000 and text.is_text_capped
     html = client.get(f"/en/documents/{doc.slug}/").content.decode()
-    assert "only its first 1,000 characters are searched" in html
+    assert "only its first 1,000 characters are kept" in html
     short = attach(DocumentFactory(), "short.txt", b"a short text")
     assert not short.is_text_capped
 

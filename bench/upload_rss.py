@@ -195,7 +195,8 @@ def main():
     parser.add_argument("--code", type=Path, default=ROOT)
     parser.add_argument("--label", default="this branch")
     parser.add_argument("--bomb-mb", type=int, default=400, help="its expanded size")
-    parser.add_argument("--limit", type=int, default=600, help="seconds per step")
+    parser.add_argument("--limit", type=int, default=600, help="attach_text, seconds")
+    parser.add_argument("--worker-timeout", type=int, default=300, help="gunicorn's")
     args = parser.parse_args()
     code = args.code.resolve()
     with tempfile.TemporaryDirectory(prefix="upload-rss-") as folder:
@@ -233,7 +234,7 @@ def main():
                 "-w",
                 "1",
                 "--timeout",
-                "300",
+                str(args.worker_timeout),
             ],
             cwd=code,
             env=env,

@@ -190,12 +190,21 @@ def admin_upload(session, base, cookies, pk, name, content):
     )
 
 
+def row(path, kind, size, peak, seconds, outcome):
+    print(
+        f"| {path} | {kind} | {size} | {peak / MB:.0f} MB | {seconds:.1f} "
+        f"| {'; '.join(outcome)} |",
+        flush=True,
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--code", type=Path, default=ROOT)
     parser.add_argument("--label", default="this branch")
     parser.add_argument("--bomb-mb", type=int, default=400, help="its expanded size")
-    parser.add_argument("--limit", type=int, default=600, help="seconds per step")
+    parser.add_argument("--limit", type=int, default=600, help="attach_text, seconds")
+    parser.add_argument("--worker-timeout", type=int, default=300, help="gunicorn's")
     args = parser.parse_args()
     code = args.code.resolve()
     with tempfile.TemporaryDirectory(prefix="upload-rss-") as folder:
@@ -216,12 +225,14 @@ def main():
             ),
             (big, "plain text", f"{big.stat().st_size / MB:.0f} MB"),
         ]
-        rows = []
+        print(f"\n{args.label}: peak RSS (process and children)\n")
+        print("| path | input | size | peak RSS | seconds | outcome |")
+        print("|---|---|---|---:|---:|---|", flush=True)
         for n, (path, kind, size) in enumerate(inputs):
             peak, seconds, last = attach_text(
                 code, env, documents[n][1], path, args.limit
             )
-            rows.append(("attach_text", kind, size, peak, seconds, last))
+            row("attach_text", kind, size, peak, seconds, last)
         server = subprocess.Popen(
             [
                 PYTHON,
@@ -233,7 +244,7 @@ def main():
                 "-w",
                 "1",
                 "--timeout",
-                "300",
+                str(args.worker_timeout),
             ],
             cwd=code,
             env=env,
@@ -268,40 +279,27 @@ def main():
                 before = tree_rss(server.pid)
                 worker.start()
                 started = time.perf_counter()
-                response = admin_upload(
-                    session,
-                    base,
-                    cookies,
-                    documents[n][0],
-                    path.name,
-                    path.read_bytes(),
-                )
+                try:
+                    response = admin_upload(
+                        session,
+                        base,
+                        cookies,
+                        documents[n][0],
+                        path.name,
+                        path.read_bytes(),
+                    )
+                    outcome = f"HTTP {response.status_code}"
+                    if "UPLOAD_MAX_BYTES" in response.text:
+                        outcome += " (refused: UPLOAD_MAX_BYTES)"
+                except requests.RequestException as exc:
+                    outcome = f"no answer ({exc.__class__.__name__})"
                 seconds = time.perf_counter() - started
                 peak = worker.stop()
-                outcome = f"HTTP {response.status_code}"
-                if "UPLOAD_MAX_BYTES" in response.text:
-                    outcome += " (refused: UPLOAD_MAX_BYTES)"
-                rows.append(
-                    (
-                        "admin upload",
-                        kind,
-                        size,
-                        peak,
-                        seconds,
-                        [outcome, f"server before: {before / MB:.0f} MB"],
-                    )
-                )
+                before = f"server before: {before / MB:.0f} MB"
+                row("admin upload", kind, size, peak, seconds, [outcome, before])
         finally:
             server.terminate()
             server.wait()
-        print(f"\n{args.label}: peak RSS (process and children)\n")
-        print("| path | input | size | peak RSS | seconds | outcome |")
-        print("|---|---|---|---:|---:|---|")
-        for path, kind, size, peak, seconds, last in rows:
-            print(
-                f"| {path} | {kind} | {size} | {peak / MB:.0f} MB | {seconds:.1f} "
-                f"| {'; '.join(last)} |"
-            )
 
 
 if __name__ == "__main__":

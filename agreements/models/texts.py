@@ -131,7 +131,7 @@ class DocumentText(StoredFile):
         _("text cut at the limit"),
         default=False,
         editable=False,
-        help_text=_("Only the first TEXT_MAX_CHARS characters are kept and searched."),
+        help_text=_("Only the first TEXT_MAX_CHARS characters are kept."),
     )
     history = HistoricalRecords(excluded_fields=["extracted_text"])
 

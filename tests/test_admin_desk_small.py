@@ -44,7 +44,7 @@ def test_a_text_attached_with_attach_text_is_in_the_history(
     url = reverse("admin:agreements_document_history", args=[doc.pk])
     admin_page = analyst_client.get(url, headers={"accept-language": "en"})
     rows = admin_page.content.decode().split('id="row-history"')[1]
-    assert "text of the document" in rows
+    assert "Text of the document: " in rows, rows
 
 
 def test_a_text_uploaded_in_the_admin_is_in_the_history_with_the_reason(

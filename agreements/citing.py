@@ -54,6 +54,7 @@ def cited_title(doc):
 # contract does not, so it is cited as a document, not as a treaty or legislation.
 TREATY_KINDS = {"treaty", "protocol"}
 TREATY_LEVELS = {"interstate", "intergovernmental"}
+SIGNING_ROLES = {"party", "signatory"}
 
 
 def is_treaty(doc):
@@ -135,9 +136,12 @@ def json_ld(doc, url):
     """schema.org data for search engines and citation tools, ready for a
     <script type="application/ld+json"> element: a treaty is `Legislation`, any
     other document a `CreativeWork` of its kind; dates as far as they are known."""
+    # Those who signed or adopted it: not an authorised organisation, nor a party
+    # to only one document of a package.
     parties = [
         {"@type": "Organization", "name": p.party.name.text}
         for p in doc.participations.all()
+        if p.role in SIGNING_ROLES
     ]
     data = {
         "@context": "https://schema.org",

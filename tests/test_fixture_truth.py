@@ -218,9 +218,9 @@ def test_the_regions_are_parties_to_documents_of_the_package_not_to_it(client, s
     package = Document.objects.get(slug=PACKAGE)
     roles = {p.party.slug: p.role for p in package.participations.all()}
     assert roles == dict.fromkeys(REGIONS, "in_package")
-    assert "party to a document of the package" in page(
-        client, f"/en/documents/{PACKAGE}/"
-    )
+    detail = page(client, f"/en/documents/{PACKAGE}/")
+    assert "party to a document of the package" in detail
+    assert json_ld(detail)["creator"] == []  # nobody signed the package as such
     notes = {
         c.source.label: c.note for c in package.citations.filter(field="value_amount")
     }

@@ -4,11 +4,11 @@ import django_filters as filters
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import BaseCSVField
 from drf_spectacular.utils import extend_schema_field
 
+from .languages import preferred_languages
 from .models import DeletedDocument, Document, Occasion, Party, Sector, Source, Status
 from .models.base import country_name
 from .params import UtcDateTimeField, WholeNumberField
@@ -96,9 +96,10 @@ class StableOrderingFilter(filters.OrderingFilter):
         name = param.lstrip("-")
         if name not in self.bilingual:
             return super().get_ordering_value(param)
-        wanted = "en" if (get_language() or "ru").startswith("en") else "ru"
-        other = "ru" if wanted == "en" else "en"
-        shown = Coalesce(NullIf(f"{name}_{wanted}", Value("")), f"{name}_{other}")
+        *tried, last = preferred_languages(self.model, name)
+        shown = Coalesce(
+            *(NullIf(f"{name}_{lang}", Value("")) for lang in tried), f"{name}_{last}"
+        )
         return shown.desc() if param.startswith("-") else shown.asc()
 
     def filter(self, qs, value):

@@ -1,3 +1,5 @@
+import functools
+import operator
 import re
 
 from django.apps import apps
@@ -5,6 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import OperationalError, connection, models, transaction
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from psycopg.errors import QueryCanceled
 
 from .lifecycle import STATUS_AFTER, EventKind, Status
@@ -25,7 +28,9 @@ def normalize(text):
 NEAR_MISSES = 1000
 
 # PostgreSQL text search configuration of an attached text's language.
-TEXT_CONFIG = {"ru": "russian", "en": "english"}
+# Kazakh: PostgreSQL has no Kazakh stemmer (nor does any Snowball release), so
+# its words are matched whole, case-folded, by the 'simple' configuration.
+TEXT_CONFIG = {"ru": "russian", "en": "english", "kk": "simple"}
 # What a document is shown as, stored (renderings.py, derive.py).
 RENDERINGS = ["export_line", "api_record", "api_row", "rendered_by", "facet_keys"]
 # A document's columns derived for search and display: as long as all its texts,
@@ -79,16 +84,20 @@ class PartyQuerySet(RecordQuerySet):
         return self.filter(pk__in=found - {party.pk})
 
 
+# The claim compared across sources: English where given (`Citation.claim`).
+CLAIM = Coalesce(NullIf("claim_en", Value("")), "claim_ru")
+
+
 class CitationQuerySet(RecordQuerySet):
     def disputes(self):
         """(document, field) pairs whose cited sources give different claims: the
         SQL form of `Document.disputed_fields`. Rows: {document, field, claims}."""
         return (
             self.exclude(field="")
-            .exclude(claim="")
+            .exclude(claim_ru="", claim_en="")
             .filter(document__isnull=False)
             .values("document", "field")
-            .annotate(claims=models.Count("claim", distinct=True))
+            .annotate(claims=models.Count(CLAIM, distinct=True))
             .filter(claims__gt=1)
             .order_by("document", "field")
         )
@@ -115,8 +124,12 @@ class DocumentQuerySet(RecordQuerySet):
             return self.starting_words(query)
         if not normalize(query):
             return self
-        wanted = SearchQuery(query, config="russian", search_type="websearch") | (
-            SearchQuery(query, config="english", search_type="websearch")
+        wanted = functools.reduce(
+            operator.or_,
+            (
+                SearchQuery(query, config=config, search_type="websearch")
+                for config in TEXT_CONFIG.values()
+            ),
         )
         found = Q(search_vector=wanted)
         if not WEB_SEARCH_OPERATORS.search(query) and not self.filter(found).exists():

@@ -1,5 +1,7 @@
 """Where facts come from: sources and the citations that tie them to records."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -10,19 +12,22 @@ from .. import choices
 from ..facts import DOCUMENT_FACTS
 from ..querysets import CitationQuerySet, SourceQuerySet
 from .base import (
+    Bilingual,
     NaturalKeyed,
     SlugKeyed,
     Timestamped,
     URLField,
     Versioned,
+    either_language,
     format_partial_date,
+    localized_property,
     optional_link,
 )
 from .documents import Document
 from .records import Occasion, Party
 
 
-class Source(Versioned, SlugKeyed, Timestamped):
+class Source(Versioned, SlugKeyed, Bilingual, Timestamped):
     Precision = choices.SourcePrecision
 
     label = models.CharField(
@@ -64,11 +69,12 @@ class Source(Versioned, SlugKeyed, Timestamped):
         default=Precision.DAY,
     )
     accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
-    note = models.TextField(
-        _("note"),
+    note_ru = models.TextField(
+        _("note (Russian)"),
         blank=True,
         help_text=_("What a reader should know about the source: other addresses…"),
     )
+    note_en = models.TextField(_("note (English)"), blank=True)
     search_source = ("slug", "label", "title", "publisher", "url")
     history = HistoricalRecords(excluded_fields=["search_text"])
     objects = SourceQuerySet.as_manager()
@@ -86,9 +92,28 @@ class Source(Versioned, SlugKeyed, Timestamped):
     def __str__(self):
         return f"{self.publisher}: {self.title}" if self.publisher else self.title
 
+    note = either_language("note")
+    shown_note = localized_property("note")
+
+    @property
+    def title_lang(self):
+        """The title's language: the editors' bracketed descriptions («[TASS
+        report…]») are English; a recorded title is in the source's language."""
+        if self.title.startswith("["):
+            return "en"
+        return self.language[:2]
+
+    @property
+    def publisher_lang(self):
+        """Russian for a publisher named in Cyrillic; a Latin name is English."""
+        return "ru" if CYRILLIC.search(self.publisher) else "en"
+
     @property
     def published_display(self):
         return format_partial_date(self.published_on, self.published_precision)
+
+
+CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 def citable_facts():
@@ -142,7 +167,7 @@ def _subject(model):
     return optional_link(model, "citations", on_delete=models.CASCADE)
 
 
-class Citation(NaturalKeyed, Timestamped):
+class Citation(NaturalKeyed, Bilingual, Timestamped):
     Kind = choices.CitationKind
 
     SUBJECTS = ("document", "occasion", "party")
@@ -177,13 +202,14 @@ class Citation(NaturalKeyed, Timestamped):
         ],
         help_text=_("Which fact of the record this source supports."),
     )
-    claim = models.TextField(
-        _("claim"),
+    claim_ru = models.TextField(
+        _("claim (Russian)"),
         blank=True,
         help_text=_(
             "What this source says the value is. Different claims mark the fact disputed."
         ),
     )
+    claim_en = models.TextField(_("claim (English)"), blank=True)
     quote = models.TextField(_("quoted passage"), blank=True)
     confidence = models.CharField(
         _("confidence"),
@@ -191,7 +217,8 @@ class Citation(NaturalKeyed, Timestamped):
         choices=Confidence.choices,
         default=Confidence.HIGH,
     )
-    note = models.TextField(_("note"), blank=True)
+    note_ru = models.TextField(_("note (Russian)"), blank=True)
+    note_en = models.TextField(_("note (English)"), blank=True)
     history = HistoricalRecords()
 
     natural_key_lookups = (
@@ -220,7 +247,10 @@ class Citation(NaturalKeyed, Timestamped):
             # says in its note why the editors hold the fact.
             models.CheckConstraint(
                 condition=Q(kind="sourced", source__isnull=False)
-                | (Q(kind="editorial", source__isnull=True) & ~Q(note="")),
+                | (
+                    Q(kind="editorial", source__isnull=True)
+                    & ~Q(note_ru="", note_en="")
+                ),
                 name="citation_sourced_or_editorial_with_note",
             ),
             *(
@@ -244,6 +274,12 @@ class Citation(NaturalKeyed, Timestamped):
     def __str__(self):
         origin = self.source.slug if self.source_id else _("editorial")
         return f"{origin} → {self.subject}{'.' + self.field if self.field else ''}"
+
+    # `claim` compares claims across sources (one language, English where given).
+    claim = either_language("claim")
+    note = either_language("note")
+    shown_claim = localized_property("claim")
+    shown_note = localized_property("note")
 
     @property
     def subject(self):
@@ -284,7 +320,7 @@ class Citation(NaturalKeyed, Timestamped):
                 )
             if not self.note:
                 raise ValidationError(
-                    {"note": _("Say why the editors hold this fact.")}
+                    {"note_en": _("Say why the editors hold this fact.")}
                 )
         subjects = self.subject_names()
         if len(subjects) != 1:

@@ -4,7 +4,6 @@ from django.utils.functional import SimpleLazyObject
 
 from .templatetags.provenance import source_label_urls
 
-
 # Each language named in itself, as a reader of it looks for it in the switch.
 ENDONYMS = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
 

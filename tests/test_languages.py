@@ -112,7 +112,7 @@ def test_a_note_written_only_in_english_is_marked_on_the_russian_page(client, se
     page = client.get(f"/ru/documents/{MEMORANDUM}/").content.decode()
     note = page.index("Entry into force reported by one wire only")
     assert page[note - 30 : note].endswith('lang="en">')
-    assert "(только на английском)" in page[note : note + 200]
+    assert "(только по-английски)" in page[note : note + 200]
 
 
 @pytest.mark.django_db
@@ -129,7 +129,7 @@ def test_every_party_has_a_russian_name_sourced_or_marked_editorial(seeded):
 
 @pytest.mark.django_db
 def test_the_api_gives_both_languages_and_keeps_the_former_fields(client, seeded):
-    body = client.get(f"/api/documents/{MEMORANDUM}/").json()
+    body = client.get(f"/api/v1/documents/{MEMORANDUM}/").json()
     editorial = next(c for c in body["citations"] if c["field"] == "sectors")
     assert editorial["note_ru"].startswith("Отрасль определена редакцией")
     assert editorial["note_en"].startswith("Sector assigned by the editors")
@@ -142,14 +142,18 @@ def test_the_api_gives_both_languages_and_keeps_the_former_fields(client, seeded
 
 @pytest.mark.django_db
 def test_an_api_client_writes_a_source_note_in_each_language(seeded, analyst):
-    response = api_as(analyst).patch(
-        "/api/sources/astana-2023-s11/",
+    api = api_as(analyst)
+    url = "/api/v1/sources/astana-2023-s11/"
+    etag = api.get(url)["ETag"]
+    response = api.patch(
+        url,
         {"note_ru": "Прочитано в перепечатке.", "note_en": "Read in a reprint."},
         format="json",
+        headers={"If-Match": etag},
     )
     assert response.status_code == 200, response.content
     assert response.json()["note"] == "Read in a reprint."
-    page = api_as(analyst).get("/api/sources/astana-2023-s11/").json()
+    page = api.get(url).json()
     assert page["note_ru"] == "Прочитано в перепечатке."
 
 

@@ -14,10 +14,13 @@ from . import models
 
 def picker_label(record):
     """What a search-as-you-type picker shows: a short title or name and the
-    slug of a document or source, by which analysts know them."""
+    slug of a document or source, by which analysts know them; a source
+    starts with the label readers see it cited by ("S7 · …")."""
     if isinstance(record, models.Document | models.Source):
         title = truncatechars(str(record), 60) if str(record) else ""
-        return f"{title} ({record.slug})" if title else record.slug
+        shown = f"{title} ({record.slug})" if title else record.slug
+        label = getattr(record, "label", "")
+        return f"{label} · {shown}" if label else shown
     return str(record)
 
 

@@ -70,6 +70,8 @@ class ParticipationRole(models.TextChoices):
     PARTY = "party", _("party")
     SIGNATORY = "signatory", _("signatory side")
     AUTHORISED = "authorised", _("authorised organisation")
+    # A package (contract_package) is not signed as a whole: its documents are.
+    IN_PACKAGE = "in_package", _("party to a document of the package")
     OTHER = "other", _("other")
 
 
@@ -134,6 +136,9 @@ class Confidence(models.TextChoices):
     HIGH = "high", _("high — stated plainly by the source")
     MEDIUM = "medium", _("medium — wording or date reconstructed from context")
     LOW = "low", _("low — inferred")
+    # The source states it, and the editors judge it mistaken (say why in the
+    # note): shown with its source, never counted as a dispute.
+    UNRELIABLE = "unreliable", _("states it; judged unreliable")
 
 
 # Research

@@ -21,8 +21,53 @@ def permanent_url(request, path):
     return request.build_absolute_uri(path)
 
 
+# BibTeX ends a value at its matching brace whatever precedes it (`\{` counts
+# too), so braces become commands with balanced braces; the other characters
+# LaTeX gives a meaning to are escaped, and line breaks become spaces.
+BIBTEX_ESCAPES = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\textbraceleft{}",
+        "}": r"\textbraceright{}",
+        "%": r"\%",
+        "#": r"\#",
+        "&": r"\&",
+        "$": r"\$",
+        "_": r"\_",
+        "^": r"\textasciicircum{}",
+        "~": r"\textasciitilde{}",
+        "@": r"{@}",
+    }
+)
+
+
+def bibtex_value(text):
+    """`text` as the inside of a braced BibTeX value: one line, never closing it."""
+    return " ".join(text.split()).translate(BIBTEX_ESCAPES)
+
+
 def cited_title(doc):
     return doc.title.text or f"{_('Title unknown')} ({doc.slug})"
+
+
+# A treaty binds states or governments; a memorandum, a plan, a statement or a
+# contract does not, so it is cited as a document, not as a treaty or legislation.
+TREATY_KINDS = {"treaty", "protocol"}
+TREATY_LEVELS = {"interstate", "intergovernmental"}
+
+
+def is_treaty(doc):
+    return doc.kind in TREATY_KINDS or (
+        doc.kind == "agreement" and doc.legal_level in TREATY_LEVELS
+    )
+
+
+def date_parts(doc):
+    """The signing date as CSL date-parts, as far as it is known: [[2023, 6]] for
+    June 2023, never the 1st of the month it is stored as."""
+    length = {"day": 3, "month": 2, "year": 1}.get(doc.signed_precision, 0)
+    day = doc.signed_on
+    return [[day.year, day.month, day.day][:length]] if day and length else None
 
 
 def citation_formats(doc, url):
@@ -45,8 +90,8 @@ def citation_formats(doc, url):
     bibtex = "\n".join(
         [
             f"@misc{{{doc.slug.replace('-', '_')}_v{doc.version},",
-            f"  title = {{{{{title}}}}},",
-            f"  author = {{{{{site}}}}},",
+            f"  title = {{{{{bibtex_value(title)}}}}},",
+            f"  author = {{{{{bibtex_value(site)}}}}},",
             f"  year = {{{version_on.year}}},",
             f"  version = {{{doc.version}}},",
             f"  date = {{{version_on.isoformat()}}},",
@@ -57,18 +102,19 @@ def citation_formats(doc, url):
     )
     csl = {
         "id": f"{doc.slug}-v{doc.version}",
-        "type": "treaty",
+        "type": "treaty" if is_treaty(doc) else "document",
+        "genre": str(doc.get_kind_display()),
         "title": title,
         "publisher": site,
         "version": str(doc.version),
-        "issued": {"date-parts": [[version_on.year, version_on.month, version_on.day]]},
+        "available-date": {
+            "date-parts": [[version_on.year, version_on.month, version_on.day]]
+        },
         "accessed": {"date-parts": [[today.year, today.month, today.day]]},
         "URL": url,
     }
-    if doc.signed_on:
-        csl["event-date"] = {
-            "date-parts": [[doc.signed_on.year, doc.signed_on.month, doc.signed_on.day]]
-        }
+    if signed := date_parts(doc):
+        csl["issued"] = {"date-parts": signed}
     return [
         (_("Plain text"), plain),
         ("BibTeX", bibtex),
@@ -86,29 +132,36 @@ LEGAL_FORCE = {
 
 
 def json_ld(doc, url):
-    """schema.org `Legislation` for search engines and citation tools, ready for a
-    <script type="application/ld+json"> element."""
+    """schema.org data for search engines and citation tools, ready for a
+    <script type="application/ld+json"> element: a treaty is `Legislation`, any
+    other document a `CreativeWork` of its kind; dates as far as they are known."""
+    parties = [
+        {"@type": "Organization", "name": p.party.name.text}
+        for p in doc.participations.all()
+    ]
     data = {
         "@context": "https://schema.org",
-        "@type": "Legislation",
+        "@type": "Legislation" if is_treaty(doc) else "CreativeWork",
         "@id": url,
         "url": url,
         "name": cited_title(doc),
         "inLanguage": doc.title.lang,
-        "legislationType": str(doc.get_kind_display()),
         "version": str(doc.version),
         "dateModified": doc.updated_at.isoformat(),
-        "legislationPassedBy": [
-            {"@type": "Organization", "name": p.party.name.text}
-            for p in doc.participations.all()
-        ],
         "about": [s.name.text for s in doc.sectors.all()],
         "publisher": {"@type": "Organization", "name": _("Agreement Tracker")},
     }
-    if doc.signed_on:
-        data["legislationDate"] = doc.signed_on.isoformat()
-    if doc.status in LEGAL_FORCE:
-        data["legislationLegalForce"] = LEGAL_FORCE[doc.status]
+    kind, signed = str(doc.get_kind_display()), doc.signed_display
+    if is_treaty(doc):
+        data.update(legislationType=kind, legislationPassedBy=parties)
+        if signed:
+            data["legislationDate"] = signed
+        if doc.status in LEGAL_FORCE:
+            data["legislationLegalForce"] = LEGAL_FORCE[doc.status]
+    else:
+        data.update(genre=kind, creator=parties)
+        if signed:
+            data["dateCreated"] = signed
     if doc.full_text_url:
         data["sameAs"] = doc.full_text_url
     text = json.dumps(data, ensure_ascii=False, indent=1).translate(SCRIPT_ESCAPES)

@@ -180,7 +180,8 @@ DESCRIPTIONS = {
         "column name of its table, or a wider fact (empty: the record as a whole).",
         "claim_en": "What the source says the value is, where it "
         "differs from others; two citations of one fact with different claims "
-        "(compared in English, else in Russian) mark it disputed.",
+        "(compared in English, else in Russian) mark it disputed, unless one is "
+        "judged unreliable (confidence = unreliable).",
         "claim_ru": "The claim in Russian.",
     },
 }

@@ -37,11 +37,16 @@ from .facets import FACETS, counted_path
 from .filters import DocumentFilter
 from .lifecycle import status_from_events
 from .models import Document, DocumentText, FacetCount, Participation
-from .querysets import TEXT_CONFIG, normalize
+from .querysets import normalize
+from .text_search import TEXT_CONFIG
 
 BATCH = 2000
-# PostgreSQL refuses a tsvector over 1 MB; more than this of a text is not indexed.
-VECTOR_TEXT_LIMIT = 500_000
+# PostgreSQL refuses a tsvector whose words pass 1 MB, and a document's vector
+# holds its texts in both languages: at most this many characters of each
+# language's texts (all of them together) are indexed, 400 KB even if every
+# character took four bytes. (500,000 a text let one 600,000-character text of
+# distinct Cyrillic words make its document impossible to save.)
+VECTOR_TEXT_LIMIT = 100_000
 
 
 def search_vector():
@@ -57,8 +62,11 @@ def search_vector():
 
     def texts(language):
         rows = DocumentText.objects.filter(document=OuterRef("pk"), language=language)
-        text = StringAgg(
-            Left("extracted_text", VECTOR_TEXT_LIMIT), delimiter=" ", order_by="pk"
+        text = Left(
+            StringAgg(
+                Left("extracted_text", VECTOR_TEXT_LIMIT), delimiter=" ", order_by="pk"
+            ),
+            VECTOR_TEXT_LIMIT,
         )
         return Subquery(rows.values("document").annotate(t=text).values("t"))
 

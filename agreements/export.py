@@ -8,10 +8,9 @@ import io
 import itertools
 import json
 
-from django.http import StreamingHttpResponse
-
 from . import renderings
 from .models import Document, DocumentText, LifecycleEvent, Participation
+from .streaming import streamed_download
 
 COLUMNS = [
     *Document.headline_fields,
@@ -197,6 +196,4 @@ def export_response(queryset, fmt, filename="documents"):
         rows = itertools.chain(list(itertools.islice(rows, 1)), rows)
         body = json_chunks(rows)
     content_type = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
-    response = StreamingHttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+    return streamed_download(body, content_type, f"{filename}.{fmt}")

@@ -1,3 +1,4 @@
+import contextvars
 import datetime
 
 from django.contrib.syndication.views import Feed
@@ -8,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from .filters import DocumentFilter
 from .models import Document
+from .params import ParameterError, parse_int
+from .plaintext import xml_text
 
 
 def bad_request(errors):
@@ -27,14 +30,36 @@ class PlainTextAtomFeed(Atom1Feed):
             handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
+# The request a feed is being built for: Django makes a feed's links absolute on
+# `request.get_host()`, not on the site's one origin (`agreements.origin`).
+_feed_request = contextvars.ContextVar("feed_request")
+
+
 class DocumentsFeedBase(Feed):
     feed_type = PlainTextAtomFeed
 
+    def get_feed(self, obj, request):
+        token = _feed_request.set(request)
+        try:
+            return super().get_feed(obj, request)
+        finally:
+            _feed_request.reset(token)
+
+    @staticmethod
+    def absolute(location):
+        return _feed_request.get().build_absolute_uri(location)
+
+    def feed_url(self, obj):
+        return self.absolute(_feed_request.get().path)
+
+    def item_link(self, item):
+        return self.absolute(item.get_absolute_url())
+
     def item_title(self, item):
-        return item.title.text or f"{_('Title unknown')} ({item.slug})"
+        return xml_text(item.title.text) or f"{_('Title unknown')} ({item.slug})"
 
     def item_description(self, item):
-        return item.summary.text
+        return xml_text(item.summary.text)
 
     def item_updateddate(self, item):
         return item.updated_at
@@ -67,7 +92,8 @@ class LatestDocumentsFeed(DocumentsFeedBase):
 
     def link(self, filterset):
         query = filterset.data.urlencode()
-        return reverse("agreements:documents") + (f"?{query}" if query else "")
+        path = reverse("agreements:documents") + (f"?{query}" if query else "")
+        return self.absolute(path)
 
     def subtitle(self, filterset):
         return _("Signed inter-state documents, with their sources.")
@@ -82,13 +108,14 @@ class ExpiringDocumentsFeed(DocumentsFeedBase):
     """Documents whose term ends within `days` days (default 90)."""
 
     def __call__(self, request, *args, **kwargs):
-        days = request.GET.get("days", "90")
-        if not (days.isdigit() and 1 <= int(days) <= 3660):
+        try:
+            parse_int(request.GET.get("days", "90"), "days", 1, 3660)
+        except ParameterError:
             return bad_request({"days": [_("A whole number of days, 1 to 3660.")]})
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, *args, **kwargs):
-        return int(request.GET.get("days", "90"))
+        return parse_int(request.GET.get("days", "90"), "days", 1, 3660)
 
     def title(self, days):
         return _(
@@ -96,7 +123,7 @@ class ExpiringDocumentsFeed(DocumentsFeedBase):
         ) % {"days": days}
 
     def link(self, days):
-        return reverse("agreements:documents")
+        return self.absolute(reverse("agreements:documents"))
 
     def items(self, days):
         today = datetime.date.today()

@@ -113,6 +113,35 @@ def extract_pdf(file):
     return "\n".join(page.extract_text() or "" for page in PdfReader(file).pages)
 
 
+class ArchiveLimit(Exception):
+    """An archive that would expand beyond the limits: refused unread."""
+
+
+def check_archive(file, max_bytes, max_ratio):
+    """Refuse a zip whose members expand to more than `max_bytes` in all, or more
+    than `max_ratio` times the archive's size: first from its directory, then
+    again by decompressing each member in chunks (a directory can lie), never
+    holding more than a chunk."""
+    file.seek(0, 2)
+    packed = max(file.tell(), 1)
+    limit = min(max_bytes, packed * max_ratio)
+    why = f"archive expands beyond {limit:,} bytes ({max_bytes:,} at most, "
+    why += f"{max_ratio}x its size)"
+    file.seek(0)
+    with zipfile.ZipFile(file) as archive:
+        members = archive.infolist()
+        if sum(member.file_size for member in members) > limit:
+            raise ArchiveLimit(why)
+        total = 0
+        for member in members:
+            with archive.open(member) as stream:
+                while chunk := stream.read(CHUNK):
+                    total += len(chunk)
+                    if total > limit:
+                        raise ArchiveLimit(why)
+    file.seek(0)
+
+
 def extract_docx(file):
     import docx
 

@@ -2,16 +2,16 @@
 
 import django_filters as filters
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import BaseCSVField
 from drf_spectacular.utils import extend_schema_field
 
-from .languages import preferred_languages
+from .languages import reader_language
 from .models import DeletedDocument, Document, Occasion, Party, Sector, Source, Status
 from .models.base import country_name
 from .params import UtcDateTimeField, WholeNumberField
+from .titles import shown_title, untitled
 
 
 def country_choices():
@@ -92,19 +92,19 @@ class StableOrderingFilter(filters.OrderingFilter):
     base_field_class = OrderingCSVField
     bilingual = ("title",)
 
-    def get_ordering_value(self, param):
-        name = param.lstrip("-")
-        if name not in self.bilingual:
-            return super().get_ordering_value(param)
-        *tried, last = preferred_languages(self.model, name)
-        shown = Coalesce(
-            *(NullIf(f"{name}_{lang}", Value("")) for lang in tried), f"{name}_{last}"
-        )
-        return shown.desc() if param.startswith("-") else shown.asc()
+    def orders(self, param):
+        if param.lstrip("-") not in self.bilingual:
+            return [self.get_ordering_value(param)]
+        shown = shown_title("en" if reader_language() == "en" else "ru")
+        return [
+            untitled().asc(),
+            shown.desc() if param.startswith("-") else shown.asc(),
+        ]
 
     def filter(self, qs, value):
-        qs = super().filter(qs, value)
-        return qs.order_by(*qs.query.order_by, "slug") if value else qs
+        if not value:
+            return qs
+        return qs.order_by(*(o for param in value for o in self.orders(param)), "slug")
 
 
 class SearchFilter(filters.FilterSet):

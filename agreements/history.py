@@ -15,11 +15,13 @@ from .models import (
     Citation,
     Document,
     DocumentRelation,
+    DocumentText,
     LifecycleEvent,
     Participation,
     Party,
     Source,
 )
+from .models.documents import FIXTURE_LOAD
 from .provenance import field_label
 
 # The rows shown inside a document's form and page: their history is the document's.
@@ -28,6 +30,7 @@ ROW_HISTORY = [
     (LifecycleEvent, "document"),
     (Citation, "document"),
     (DocumentRelation, "from_document"),
+    (DocumentText, "document"),
 ]
 # Bookkeeping, and the status derived from the events (whose changes are shown).
 NOT_SHOWN = {"id", "created_at", "updated_at", "version", "status", "document"}
@@ -67,15 +70,18 @@ class Change:
 
     def add(self, key, part):
         """A row saved twice in one change (its fields, then its sectors) is one
-        part: created or deleted if either was, with the fields of both."""
+        part: created or deleted if either was (no field listed: an added row's
+        sectors are not a change), else changed, with the fields of both."""
         if key not in self._parts:
             self._parts[key] = part
             return
         known = self._parts[key]
         if part.action != "changed":
             known.action = part.action
-        if known.fields is None or part.fields is None:
-            known.fields = None if known.action == "changed" else []
+        if known.action != "changed":
+            known.fields = []  # every field of an added row is new, none "changed"
+        elif known.fields is None or part.fields is None:
+            known.fields = None
         else:
             known.fields += [f for f in part.fields if f not in known.fields]
 
@@ -147,6 +153,10 @@ def _describe(record, names):
         return " — ".join(
             filter(None, [source, str(field_label(Document, record.field))])
         )
+    if isinstance(record, DocumentText.history.model):
+        name = str(record.file).rsplit("/", 1)[-1]
+        kind = DocumentText.Kind(record.kind).label
+        return " — ".join(filter(None, [name, str(kind), record.language]))
     document = names[Document].get(record.to_document_id)
     title = str(document.title) if document else ""
     return " — ".join(filter(None, [DocumentRelation.Kind(record.kind).label, title]))
@@ -185,6 +195,7 @@ def document_history(document):
             ),
         )
         for record, previous in _with_previous(own)
+        if record.history_change_reason != FIXTURE_LOAD  # the loaded state
     ]
     for model, records in rows.items():
         parts += [

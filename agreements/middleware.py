@@ -70,7 +70,9 @@ class DatabaseErrorMiddleware:
     - A lost connection (PostgreSQL restarting) is a 503 with Retry-After, so load
       balancers and clients retry; CONN_HEALTH_CHECKS reconnects on the next request.
     - A value the database cannot store that slipped past validation (a NUL
-      character, say) is the client's: a 400.
+      character, say) is the client's: a 400; one over a limit of the database
+      (a tsvector over 1 MB: SQLSTATE class 54) can never succeed: a 413, not
+      a 503 that asks the client to retry.
     """
 
     def __init__(self, get_response):
@@ -87,6 +89,14 @@ class DatabaseErrorMiddleware:
                 400,
                 "The request contains a value that cannot be stored or searched "
                 "(for example a NUL character or a date out of range).",
+            )
+        if (getattr(exception.__cause__, "sqlstate", None) or "").startswith("54"):
+            logger.warning("Refused a value over a database limit: %s", exception)
+            return plain_or_json(
+                request,
+                413,
+                "The request holds a value too large to be stored or indexed; "
+                "shorten it.",
             )
         if isinstance(exception, OperationalError | InterfaceError):
             logger.error(

@@ -54,7 +54,10 @@ class UtcDateTimeField(IsoDateTimeField):
     """An ISO 8601 date-time that still exists once converted to UTC."""
 
     default_error_messages = {
-        "range": gettext_lazy("This date and time is out of range once in UTC.")
+        "invalid": gettext_lazy(
+            "Enter a date and time in ISO 8601 format, e.g. 2026-12-01T00:00:00Z."
+        ),
+        "range": gettext_lazy("This date and time is out of range once in UTC."),
     }
 
     def to_python(self, value):

@@ -12,6 +12,7 @@ from psycopg.errors import QueryCanceled
 
 from .lifecycle import STATUS_AFTER, EventKind, Status
 from .marks import MarkingQuerySet
+from .text_search import TEXT_CONFIG, has_lexemes, text_snippets
 
 # Quotes, a leading minus or "or": the reader asked for precise matching.
 WEB_SEARCH_OPERATORS = re.compile(r'"|(^|\s)-|\sor\s', re.IGNORECASE)
@@ -27,10 +28,6 @@ def normalize(text):
 # At most this many near-misses of a search that matched nothing.
 NEAR_MISSES = 1000
 
-# PostgreSQL text search configuration of an attached text's language.
-# Kazakh: PostgreSQL has no Kazakh stemmer (nor does any Snowball release), so
-# its words are matched whole, case-folded, by the 'simple' configuration.
-TEXT_CONFIG = {"ru": "russian", "en": "english", "kk": "simple"}
 # What a document is shown as, stored (renderings.py, derive.py).
 RENDERINGS = ["export_line", "api_record", "api_row", "rendered_by", "facet_keys"]
 # A document's columns derived for search and display: as long as all its texts,
@@ -90,11 +87,13 @@ CLAIM = Coalesce(NullIf("claim_en", Value("")), "claim_ru")
 
 class CitationQuerySet(RecordQuerySet):
     def disputes(self):
-        """(document, field) pairs whose cited sources give different claims: the
-        SQL form of `Document.disputed_fields`. Rows: {document, field, claims}."""
+        """(document, field) pairs whose cited sources give different claims (a
+        claim the editors judge unreliable aside): the SQL form of
+        `Document.disputed_fields`. Rows: {document, field, claims}."""
         return (
             self.exclude(field="")
             .exclude(claim_ru="", claim_en="")
+            .exclude(confidence="unreliable")
             .filter(document__isnull=False)
             .values("document", "field")
             .annotate(claims=models.Count(CLAIM, distinct=True))
@@ -122,8 +121,8 @@ class DocumentQuerySet(RecordQuerySet):
         """
         if connection.vendor != "postgresql":
             return self.starting_words(query)
-        if not normalize(query):
-            return self
+        if not has_lexemes(query, self.db):
+            return self  # nothing to look for: as if no query were given
         wanted = functools.reduce(
             operator.or_,
             (
@@ -272,61 +271,9 @@ class DocumentQuerySet(RecordQuerySet):
         )
 
     def with_text_snippets(self, query):
-        """Annotate `text_snippet`: where `query` occurs in one of the document's
-        texts, a passage around it with the matches between \x02 and \x03
-        (None when no text matches). PostgreSQL: `ts_headline` over the texts
-        that match in their language's configuration; SQLite: a plain excerpt
-        around the first word found (`files.excerpt`, registered per connection)."""
-        query = (query or "").strip()
-        if not query:
-            return self
-        texts = self._rows("texts").filter(document=OuterRef("pk"))
-        if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import (
-                SearchHeadline,
-                SearchQuery,
-                SearchVector,
-                SearchVectorExact,
-            )
-
-            # One branch per language, each with a literal configuration: a
-            # configuration given as an expression is not relabelled in subqueries.
-            matches, headlines = [], []
-            for language, config in TEXT_CONFIG.items():
-                search = SearchQuery(query, config=config, search_type="websearch")
-                vector = SearchVector("extracted_text", config=config)
-                matches.append(
-                    When(language=language, then=SearchVectorExact(vector, search))
-                )
-                headlines.append(
-                    When(
-                        language=language,
-                        then=SearchHeadline(
-                            "extracted_text",
-                            search,
-                            config=config,
-                            start_sel="\x02",
-                            stop_sel="\x03",
-                            max_words=30,
-                            min_words=12,
-                        ),
-                    )
-                )
-            texts = texts.filter(
-                Case(*matches, default=False, output_field=models.BooleanField())
-            ).annotate(snippet=Case(*headlines, output_field=models.TextField()))
-        else:
-            texts = texts.annotate(
-                snippet=models.Func(
-                    "extracted_text",
-                    Value(query),
-                    function="agreements_excerpt",
-                    output_field=models.TextField(),
-                )
-            ).exclude(snippet=None)
-        return self.annotate(
-            text_snippet=Subquery(texts.order_by("kind", "pk").values("snippet")[:1])
-        )
+        """Annotate `text_snippet`: a passage of a text where `query` occurs
+        (`text_search.text_snippets`)."""
+        return text_snippets(self, query)
 
     # The data-quality rules: what is not known yet about a document.
     def disputed(self):

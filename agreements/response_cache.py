@@ -7,11 +7,23 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from rest_framework.settings import api_settings
 
 from .caching import keep
 from .data_version import VERSION_KEY, data_version, safely, version_time
+from .origin import site_origin
+
+
+def client_is_current(request, etag, last_modified):
+    """Whether the client's copy is current (a 304): by its ETag when it sends
+    If-None-Match, else by If-Modified-Since against `last_modified` (an HTTP
+    date, so to the second), as RFC 9110 orders the two."""
+    if "If-None-Match" in request.headers:
+        return etag in request.headers["If-None-Match"]
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    modified = parse_http_date_safe(last_modified or "")
+    return since is not None and modified is not None and modified <= since
 
 
 def api_throttled(request):
@@ -85,7 +97,12 @@ class AnonymousReadCacheMiddleware:
             or "HTTP_AUTHORIZATION" in request.META
         ):
             return None
-        parts = [request.get_full_path(), request.headers.get("Accept", "")[:200]]
+        # The origin too: the response's absolute URLs are built on it.
+        parts = [
+            site_origin(request),
+            request.get_full_path(),
+            request.headers.get("Accept", "")[:200],
+        ]
         if not path.startswith(
             ("/ru/", "/kk/", "/en/", "/api/")
         ):  # language negotiated
@@ -104,7 +121,11 @@ class AnonymousReadCacheMiddleware:
 
     @staticmethod
     def _validated(request, response, version):
-        """Headers for browsers and a CDN; a 304 when the client's copy is current."""
+        """Headers for browsers and a CDN; a 304 when the client's copy is current.
+        A response that sets a cookie is this client's alone: never shared."""
+        if response.cookies:
+            response["Cache-Control"] = "private, no-store"
+            return response
         if response.status_code != 200 or "ETag" not in response:
             return response
         seconds = settings.CDN_CACHE_SECONDS
@@ -114,7 +135,7 @@ class AnonymousReadCacheMiddleware:
         response.setdefault(
             "Last-Modified", http_date(version_time(version).timestamp())
         )
-        if response["ETag"] in request.headers.get("If-None-Match", ""):
+        if client_is_current(request, response["ETag"], response["Last-Modified"]):
             not_modified = HttpResponseNotModified()
             for header in ("ETag", "Last-Modified", "Cache-Control", "Vary"):
                 if header in response:

@@ -2,6 +2,7 @@
 
 from django.db import DataError, OperationalError
 from django.urls import path
+from psycopg import errors
 
 
 def crash(request):
@@ -18,8 +19,16 @@ def unstorable_value(request):
     raise DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
 
 
+def over_a_database_limit(request):
+    cause = errors.ProgramLimitExceeded(
+        "string is too long for tsvector (2000000 bytes)"
+    )
+    raise OperationalError(str(cause)) from cause
+
+
 urlpatterns = [
     path("crash/", crash),
     path("database-down/", database_down),
     path("api/unstorable/", unstorable_value),
+    path("api/over-a-limit/", over_a_database_limit),
 ]

@@ -1,8 +1,16 @@
 """Small files made by the tests themselves: PDF, DOCX, HTML, text."""
 
 import io
+import zipfile
 
 import docx
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    NameObject,
+    NumberObject,
+)
 
 
 def make_pdf(*lines):
@@ -55,3 +63,37 @@ parent.postMessage("pwned", "*");</script></head>
 <body><h1>Joint statement</h1><p>The parties welcome the &laquo;marigold&raquo; accord.</p>
 <script>document.body.innerHTML = "PWNED";</script></body></html>
 """
+
+
+def make_docx_bomb(expanded_bytes):
+    """A valid DOCX whose word/document.xml repeats one paragraph until it is
+    `expanded_bytes` long: highly compressible, so the file is ~1/1000 of that."""
+    source = zipfile.ZipFile(io.BytesIO(make_docx("bomb")))
+    xml = source.read("word/document.xml")
+    head, tail = xml.split(b"<w:body>", 1)
+    paragraph = b"<w:p><w:r><w:t>bomb bomb bomb bomb</w:t></w:r></w:p>"
+    body = paragraph * (expanded_bytes // len(paragraph))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb:
+        for member in source.infolist():
+            if member.filename == "word/document.xml":
+                bomb.writestr(member.filename, head + b"<w:body>" + body + tail)
+            else:
+                bomb.writestr(member, source.read(member))
+    return out.getvalue()
+
+
+def make_heavy_pdf(repeats, operations=3000):
+    """A small PDF whose page tree lists one heavy page (`operations` text
+    drawings) `repeats` times: each repeat costs a text extraction anew."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf("heavy"))))
+    stream = DecodedStreamObject()
+    stream.set_data(b"BT /F1 12 Tf " + b"(heavy page) Tj 1 0 Td " * operations + b"ET")
+    page = writer.pages[0]
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    pages = writer._root_object["/Pages"].get_object()
+    pages[NameObject("/Kids")] = ArrayObject([pages["/Kids"][0]] * repeats)
+    pages[NameObject("/Count")] = NumberObject(repeats)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

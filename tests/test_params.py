@@ -1,6 +1,8 @@
 """Hostile parameters and bodies: always a 4xx naming what was wrong, never a 500."""
 
+import base64
 import json
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -199,3 +201,64 @@ def test_an_empty_order_between_commas_is_refused(api, seeded, ordering):
         assert refused.status_code == 400
         assert "ordering" in refused.json()["errors"]
         assert api.get(url, {"ordering": ""}).status_code == 200
+
+
+def cursor(value):
+    """An `after` token as the API encodes one, holding `value` instead."""
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        cursor([0, "x"]),
+        cursor([False, "x"]),
+        cursor([[], "x"]),
+        cursor([{}, "x"]),
+        cursor(["2023-11-09", 5]),
+        cursor(["2023-11-09", {"a": 1}]),
+        cursor(["2023-11-09", "a\x00b"]),
+        cursor([None, "x", "y"]),
+        cursor("2023-11-09"),
+        cursor(12),
+        base64.urlsafe_b64encode(b"[" * 1200).decode(),
+    ],
+)
+def test_a_tampered_keyset_cursor_is_a_400_naming_after(api, seeded, token):
+    response = api.get("/api/v1/documents/", {"after": token})
+    assert response.status_code == 400, response.content
+    assert "after" in response.json()["errors"]
+
+
+def test_a_cursor_from_a_next_link_still_pages(api, seeded):
+    first = api.get("/api/v1/documents/", {"after": "", "page_size": 2}).json()
+    token = parse_qs(urlsplit(first["next"]).query)["after"][0]
+    second = api.get("/api/v1/documents/", {"after": token, "page_size": 2})
+    assert second.status_code == 200 and second.json()["results"]
+
+
+@pytest.mark.parametrize("raw", ["²", "①", "٣٠", "１", "+5", "1_0", "9" * 2000, "0"])
+def test_expiring_feed_days_are_ascii_digits_in_range_else_a_400(client, seeded, raw):
+    response = client.get("/en/documents/feed/expiring/", {"days": raw})
+    assert response.status_code == 400
+    assert response.content.startswith(b"days:")
+
+
+@pytest.mark.parametrize(
+    ("collection", "body"),
+    [
+        ("documents", {"slug": "zz-long", "kind": "agreement"}),
+        ("occasions", {"slug": "zz-long", "kind": "summit", "name_en": "Summit"}),
+    ],
+)
+def test_a_2_mb_summary_is_a_400_naming_the_field_never_a_503(
+    api, analyst, collection, body
+):
+    # Distinct words: PostgreSQL refuses their tsvector (over 1 MB) at commit.
+    summary = " ".join(f"w{n}" for n in range(300_000))
+    api.force_authenticate(analyst)
+    response = api.post(
+        f"/api/v1/{collection}/", {**body, "summary_en": summary}, format="json"
+    )
+    assert response.status_code == 400, response.content[:300]
+    assert "summary_en" in response.json()["errors"]

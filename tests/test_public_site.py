@@ -200,7 +200,7 @@ def test_citations_use_the_site_url_and_the_version(client, seeded, settings):
         "https://tracker.example.org/en/documents/astana-2023-tpp-memorandum/" in page
     )
     assert "@misc{astana_2023_tpp_memorandum_v1," in page
-    assert '"@type": "Legislation"' in page
+    assert '"@type": "CreativeWork"' in page  # a memorandum is not legislation
 
 
 def test_favicon_is_served(client):

@@ -222,6 +222,15 @@ def test_a_value_the_database_cannot_store_is_a_400_not_a_500(settings):
 
 
 @pytest.mark.django_db
+def test_a_value_over_a_database_limit_is_a_413_never_retry_in_5_s(settings):
+    settings.ROOT_URLCONF = "tests.crash_urls"
+    response = Client(raise_request_exception=False).get("/api/over-a-limit/")
+    assert response.status_code == 413
+    assert "Retry-After" not in response
+    assert "too large" in response.json()["detail"]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "url",
     [

@@ -324,7 +324,7 @@ def test_data_quality_page_lists_gaps_and_disputes(client, seeded):
     context = response.context
     disputed = {doc.slug: fields for doc, fields in context["disputed"]}
     assert set(disputed) == {
-        "astana-2023-tpp-memorandum",  # S28's dateline, a low-confidence claim
+        # not the memorandum: S28's dateline slip is judged unreliable, no dispute
         "kostanay-forum-2023-package",
         "gazprom-kazakhstan-2023-11-01",
         "tpp-construction-agreement-2024-04-17",

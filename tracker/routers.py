@@ -3,19 +3,26 @@
 Only anonymous reads (GET/HEAD without a session or credentials) go to the
 replica: they are the bulk of the traffic and tolerate replication lag. Writes,
 every request that may write, signed-in users (who must see their own saves)
-and management commands use the primary.
+and management commands use the primary. So do anonymous reads while the
+replica is unreachable or lagging (`replica.replica_state`).
 """
 
 import contextvars
 
 from django.conf import settings
 
+from .replica import OK, replica_state
+
 _replica_allowed = contextvars.ContextVar("replica_allowed", default=False)
 
 
 class PrimaryReplicaRouter:
     def db_for_read(self, model, **hints):
-        if _replica_allowed.get() and settings.READ_FROM_REPLICA:
+        if (
+            _replica_allowed.get()
+            and settings.READ_FROM_REPLICA
+            and replica_state() == OK
+        ):
             return "replica"
         return "default"
 

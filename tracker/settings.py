@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "agreements.middleware.QueryStringLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "agreements.origin.CanonicalOriginMiddleware",
     "agreements.response_cache.AnonymousReadCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tracker.routers.ReplicaReadsMiddleware",
@@ -124,6 +125,15 @@ if READ_FROM_REPLICA:
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"MIRROR": "default"},
     }
+    # libpq's wait for a connection (its least is 2 s): a replica that never
+    # answers is seen by the probe first (tracker/replica.py), this is a backstop.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+# Anonymous reads go to the primary while the replica does not answer within
+# REPLICA_TIMEOUT_SECONDS or is more than REPLICA_MAX_LAG_SECONDS behind; it is
+# probed again every REPLICA_CHECK_SECONDS (per process).
+REPLICA_TIMEOUT_SECONDS = env.float("REPLICA_TIMEOUT_SECONDS", default=0.5)
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=5.0)
 DATABASE_ROUTERS = ["tracker.routers.PrimaryReplicaRouter"]
 # Django's backends, each deriving the documents a transaction changed before it
 # commits (agreements/db/deriving.py): derived data never needs a writer's call.
@@ -143,6 +153,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "tracker.redis_cache.RedisCache"  # see there
+# A Redis that accepts connections but never answers: one wait this long (to
+# connect, or for an answer), then the cache is skipped for REDIS_RETRY_SECONDS
+# (fail open), as for a dead port. See tracker/redis_cache.py.
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.25)
+REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=5.0)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Anonymous reads (whole responses, counts, facets) are cached under a data
 # version that every write changes; entries also expire after this long.
@@ -233,6 +248,15 @@ STORAGE_URL = env.str("STORAGE_URL", default="")
 if STORAGE_URL:
     STORAGES["default"] = s3_storage(STORAGE_URL)
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+# Uploads go to a temporary file as they arrive, and stop being kept at
+# UPLOAD_MAX_BYTES: memory does not grow with the file (agreements/uploads.py).
+FILE_UPLOAD_HANDLERS = ["agreements.uploads.BoundedUploadHandler"]
+# Text extraction runs in a child process with these limits (agreements/extraction.py).
+EXTRACTION_TIME_LIMIT = env.int("EXTRACTION_TIME_LIMIT", default=20)
+EXTRACTION_MEMORY_MB = env.int("EXTRACTION_MEMORY_MB", default=1024)
+TEXT_MAX_CHARS = env.int("TEXT_MAX_CHARS", default=2_000_000)
+ARCHIVE_MAX_BYTES = env.int("ARCHIVE_MAX_BYTES", default=200 * 1024 * 1024)
+ARCHIVE_MAX_RATIO = env.int("ARCHIVE_MAX_RATIO", default=100)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "agreements.api.schema.AutoSchema",

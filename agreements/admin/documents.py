@@ -26,7 +26,7 @@ from .base import (
     changed_fields,
     count_column,
 )
-from .files import DocumentTextInline
+from .files import DocumentTextInline, retry_extraction
 from .forms import BulkChoiceForm, DocumentAdminForm, DocumentFromSourceForm
 
 
@@ -143,7 +143,7 @@ class DocumentAdmin(RecordAdmin):
     show_full_result_count = False
     paginator = CachedCountPaginator
     autocomplete_fields = ["occasion", "sectors"]
-    actions = ["add_sector", "set_occasion", "export_csv"]
+    actions = ["add_sector", "set_occasion", "export_csv", retry_extraction]
     inlines = [
         ParticipationInline,
         LifecycleEventInline,

@@ -1,8 +1,9 @@
 """Admin screens for attached files: a document's texts inline, archived copies."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import ArchivedCopy, DocumentText
@@ -43,15 +44,41 @@ class DocumentTextInline(FileFactsMixin, admin.StackedInline):
             return _("Extracted when saved.")
         if obj.extraction_error:
             return format_html(
-                '<strong class="errornote">{}</strong> {}',
+                '<strong class="errornote">{}</strong> {} {}',
                 _("No text could be extracted; the file is kept."),
                 obj.extraction_error,
+                _("It can be retried: the action on the list of documents.")
+                if obj.is_limited
+                else "",
             )
         return format_html(
-            "{} — <q>{}…</q>",
+            "{} {} — <q>{}…</q>",
             _("%(n)s characters") % {"n": len(obj.extracted_text)},
+            _("(cut at TEXT_MAX_CHARS)") if obj.is_text_capped else "",
             obj.extracted_text[:200],
         )
+
+
+@admin.action(
+    description=_("Retry the text extraction that stopped at a limit"),
+    permissions=["change"],
+)
+def retry_extraction(modeladmin, request, queryset):
+    texts = DocumentText.objects.filter(document__in=queryset.values("pk"))
+    retried = [text for text in texts if text.is_limited]
+    for text in retried:
+        text.extract_again()
+    still = sum(text.is_limited for text in retried)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(n)d text extracted again; %(still)d stopped at a limit again.",
+            "%(n)d texts extracted again; %(still)d stopped at a limit again.",
+            len(retried),
+        )
+        % {"n": len(retried), "still": still},
+        messages.WARNING if still else messages.SUCCESS,
+    )
 
 
 @admin.register(ArchivedCopy)

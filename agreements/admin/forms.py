@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.utils.translation import gettext_lazy as _
 
+from ..admin_site import picker_label
 from ..models import Citation, Document, Participation, Party, Sector, Source
 from ..models.base import format_partial_date
 
@@ -195,6 +196,7 @@ class DocumentFromSourceForm(RecordAdminForm):
         widget=autocomplete(Citation, "source"),
         help_text=_("An existing source, or describe a new one below."),
     )
+    source.label_from_instance = picker_label  # as the picker suggests it: "S7 · …"
     source_url = forms.URLField(
         label=_("New source: address"), required=False, assume_scheme="https"
     )

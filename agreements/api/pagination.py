@@ -3,6 +3,7 @@ import binascii
 import datetime
 import json
 
+from django.core.validators import slug_re
 from django.db import connection
 from django.db.models import Q
 from rest_framework import pagination
@@ -45,19 +46,23 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return super().paginate_queryset(queryset, request, view)
 
 
-def _encode(document):
-    key = [document.signed_on and document.signed_on.isoformat(), document.slug]
+def _encode(key):
     return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
 
 
 def _decode(token):
+    """The position in an `_encode`d token; a token that is not one is a 400
+    (each list's `rows_after` refuses a well-formed token with odd values)."""
     try:
-        day, slug = json.loads(base64.urlsafe_b64decode(token.encode()))
-        return (day and datetime.date.fromisoformat(day)), str(slug)
-    except (binascii.Error, ValueError, TypeError, UnicodeError) as exc:
-        raise ValidationError(
-            {"after": "Not a position from a previous page's `next` link."}
-        ) from exc
+        return json.loads(base64.urlsafe_b64decode(token.encode()))
+    except (binascii.Error, ValueError, TypeError, UnicodeError, RecursionError) as exc:
+        raise _not_a_position() from exc
+
+
+def _not_a_position():
+    return ValidationError(
+        {"after": "Not a position from a previous page's `next` link."}
+    )
 
 
 def after(day, slug):
@@ -71,15 +76,26 @@ def after(day, slug):
     return later if undated_first else later | Q(signed_on__isnull=True)
 
 
-class DocumentPagination(PageNumberPagination):
+class KeysetPagination(PageNumberPagination):
     """Page numbers, or keyset paging with `after` (empty for the first page):
-    no total, no offset, and no repeats or gaps while documents are added."""
+    no total, no offset, and no repeats or gaps while rows are added. A
+    subclass says where a row stands (`position`) and what comes after a
+    position (`rows_after`), in the list's one order."""
+
+    extra_query_parameters = ("after",)
+    clashes = ("page",)  # parameters that keyset paging cannot honour
+
+    def position(self, row):
+        raise NotImplementedError
+
+    def rows_after(self, key):
+        raise NotImplementedError
 
     def paginate_queryset(self, queryset, request, view=None):
         self.keyset = "after" in request.query_params
         if not self.keyset:
             return super().paginate_queryset(queryset, request, view)
-        for clash in ("ordering", "q", "page"):
+        for clash in self.clashes:
             if clash in request.query_params:
                 raise ValidationError(
                     {"after": f"Keyset paging keeps the default order; drop `{clash}`."}
@@ -87,10 +103,15 @@ class DocumentPagination(PageNumberPagination):
         self.request = request
         token = request.query_params["after"]
         if token:
-            queryset = queryset.filter(after(*_decode(token)))
+            try:
+                queryset = queryset.filter(self.rows_after(_decode(token)))
+            except (ValueError, TypeError, KeyError) as exc:
+                raise _not_a_position() from exc
         size = self.get_page_size(request)
         rows = list(queryset[: size + 1])
-        self.next_token = _encode(rows[size - 1]) if len(rows) > size else None
+        self.next_token = (
+            _encode(self.position(rows[size - 1])) if len(rows) > size else None
+        )
         return rows[:size]
 
     def get_paginated_response(self, data):
@@ -127,7 +148,37 @@ class DocumentPagination(PageNumberPagination):
                 "required": False,
                 "description": "Keyset paging for sync clients: empty for the first "
                 "page, then the `after` of the `next` link. No total; not with "
-                "`ordering`, `q` or `page`.",
+                + ", ".join(f"`{name}`" for name in self.clashes)
+                + ".",
                 "schema": {"type": "string"},
             },
         ]
+
+
+class DocumentPagination(KeysetPagination):
+    """Documents newest first, ties by slug (`after`)."""
+
+    clashes = ("ordering", "q", "page")
+
+    def position(self, document):
+        return [document.signed_on and document.signed_on.isoformat(), document.slug]
+
+    def rows_after(self, key):
+        day, slug = key
+        if not (isinstance(slug, str) and slug_re.match(slug)):
+            raise ValueError(slug)
+        return after(None if day is None else datetime.date.fromisoformat(day), slug)
+
+
+class DeletionPagination(KeysetPagination):
+    """Tombstones oldest first, ties by id: a sync client pages through the
+    deletions as through the documents."""
+
+    def position(self, tombstone):
+        return [tombstone.deleted_at.isoformat(), tombstone.pk]
+
+    def rows_after(self, key):
+        moment, pk = datetime.datetime.fromisoformat(key[0]), key[1]
+        if type(pk) is not int or not 0 < pk < 2**63:
+            raise ValueError(pk)
+        return Q(deleted_at__gt=moment) | Q(deleted_at=moment, pk__gt=pk)

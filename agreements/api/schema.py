@@ -34,7 +34,10 @@ class AutoSchema(openapi.AutoSchema):
             )
         if self.method == "GET":
             responses.setdefault(
-                "304", {"description": "Not modified (If-None-Match)."}
+                "304",
+                {
+                    "description": "Not modified (If-None-Match, or else If-Modified-Since)."
+                },
             )
         return responses
 

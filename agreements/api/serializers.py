@@ -1,7 +1,7 @@
 """Serializers of documents: a list row, the whole record, its history and
 the deleted ones."""
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from ..lifecycle import Status
@@ -118,6 +118,13 @@ class PartyInListSerializer(serializers.Serializer):
     role = serializers.CharField()
 
 
+class PartyInDetailSerializer(PartyInListSerializer):
+    """A list row's party, with who signed for it."""
+
+    signatory_ru = serializers.CharField()
+    signatory_en = serializers.CharField()
+
+
 class TextSnippetMixin(serializers.Serializer):
     text_snippet = serializers.SerializerMethodField(
         help_text="With q: a passage of an attached text where q was found, else null."
@@ -165,6 +172,7 @@ class DocumentListSerializer(
         list_serializer_class = StoredRowsSerializer
 
 
+@extend_schema_serializer(deprecate_fields=["participations"])
 class DocumentSerializer(
     ShownStatusMixin,
     TextSnippetMixin,
@@ -184,7 +192,18 @@ class DocumentSerializer(
     occasion_detail = OccasionRefSerializer(
         source="occasion", read_only=True, allow_null=True
     )
-    participations = ParticipationSerializer(many=True, read_only=True)
+    parties = PartyInDetailSerializer(
+        source="participations",
+        many=True,
+        read_only=True,
+        help_text="The parties, as a list row names them, with their signatories.",
+    )
+    participations = ParticipationSerializer(
+        many=True,
+        read_only=True,
+        help_text="Deprecated alias of `parties` (the party nested): removed in "
+        "the next version of the API.",
+    )
     events = EventSerializer(many=True, read_only=True)
     citations = CitationSerializer(many=True, read_only=True)
     relations = serializers.SerializerMethodField()
@@ -204,6 +223,7 @@ class DocumentSerializer(
             *Document.terms_fields,
             "texts",
             "text_snippet",
+            "parties",
             "participations",
             "events",
             "relations",

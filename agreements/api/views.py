@@ -34,8 +34,10 @@ from ..models import (
     Source,
     StaleVersion,
 )
+from ..response_cache import client_is_current
 from . import records, serializers
-from .pagination import DocumentPagination
+from .pagination import DeletionPagination, DocumentPagination
+from .query import refuse_unknown_parameters
 from .stored import stored_api_record
 from .throttles import AnonRateThrottle, ExportRateThrottle
 
@@ -80,7 +82,7 @@ class ConditionalMixin:
         headers = {"ETag": etag, "Cache-Control": "no-cache"}
         if last_modified:
             headers["Last-Modified"] = http_date(last_modified.timestamp())
-        if etag in request.headers.get("If-None-Match", ""):
+        if client_is_current(request, etag, headers.get("Last-Modified")):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
         response = render()
         for key, value in headers.items():
@@ -161,6 +163,8 @@ class EnglishApiMixin:
         if not hasattr(self, request.method.lower()):  # 405 before any 401/403
             raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
+        if request.method in ("GET", "HEAD"):
+            refuse_unknown_parameters(self, request)
 
 
 class RecordViewSet(EnglishApiMixin, ConditionalMixin, viewsets.ModelViewSet):
@@ -179,6 +183,7 @@ class DocumentViewSet(RecordViewSet):
     filterset_class = filters.DocumentFilter
 
     pagination_class = DocumentPagination
+    extra_query_parameters = ("expand",)
     expand_parameter = OpenApiParameter(
         "expand",
         OpenApiTypes.STR,
@@ -312,6 +317,7 @@ class DeletedDocumentViewSet(
     queryset = DeletedDocument.objects.all()
     serializer_class = serializers.DeletedDocumentSerializer
     filterset_class = filters.DeletedDocumentFilter
+    pagination_class = DeletionPagination
 
 
 class PartyViewSet(RecordViewSet):

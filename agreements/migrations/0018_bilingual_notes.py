@@ -31,7 +31,11 @@ def russian_notes_to_ru(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("agreements", "0017_citable_document_facts"),
+        # After every other 0018 of this round (it renames fields they alter).
+        ("agreements", "0018_judged_unreliable_and_in_package"),
+        ("agreements", "0018_long_texts_bounded"),
+        ("agreements", "0018_text_extraction_limits"),
+        ("agreements", "0018_title_order_untitled_last"),
     ]
 
     operations = [
@@ -92,91 +96,120 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="citation",
             name="claim_en",
-            field=models.TextField(blank=True, verbose_name="claim (English)"),
+            field=models.TextField(
+                blank=True, max_length=10000, verbose_name="claim (English)"
+            ),
         ),
         migrations.AddField(
             model_name="citation",
             name="claim_ru",
             field=models.TextField(
                 blank=True,
-                help_text="What this source says the value is. Different claims mark the fact disputed.",
+                max_length=10000,
+                help_text="What this source says the value is. Different claims mark the fact disputed, unless the editors judge one unreliable.",
                 verbose_name="claim (Russian)",
             ),
         ),
         migrations.AlterField(
             model_name="citation",
             name="note_en",
-            field=models.TextField(blank=True, verbose_name="note (English)"),
+            field=models.TextField(
+                blank=True, max_length=10000, verbose_name="note (English)"
+            ),
         ),
         migrations.AddField(
             model_name="citation",
             name="note_ru",
-            field=models.TextField(blank=True, verbose_name="note (Russian)"),
+            field=models.TextField(
+                blank=True, max_length=10000, verbose_name="note (Russian)"
+            ),
         ),
         migrations.AlterField(
             model_name="documentrelation",
             name="note_en",
-            field=models.TextField(blank=True, verbose_name="note (English)"),
+            field=models.TextField(
+                blank=True, max_length=10000, verbose_name="note (English)"
+            ),
         ),
         migrations.AddField(
             model_name="documentrelation",
             name="note_ru",
-            field=models.TextField(blank=True, verbose_name="note (Russian)"),
+            field=models.TextField(
+                blank=True, max_length=10000, verbose_name="note (Russian)"
+            ),
         ),
         migrations.AlterField(
             model_name="historicalcitation",
             name="claim_en",
-            field=models.TextField(blank=True, verbose_name="claim (English)"),
+            field=models.TextField(
+                blank=True, max_length=10000, verbose_name="claim (English)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalcitation",
             name="claim_ru",
             field=models.TextField(
                 blank=True,
-                help_text="What this source says the value is. Different claims mark the fact disputed.",
+                max_length=10000,
+                help_text="What this source says the value is. Different claims mark the fact disputed, unless the editors judge one unreliable.",
                 verbose_name="claim (Russian)",
             ),
         ),
         migrations.AlterField(
             model_name="historicalcitation",
             name="note_en",
-            field=models.TextField(blank=True, verbose_name="note (English)"),
+            field=models.TextField(
+                blank=True, max_length=10000, verbose_name="note (English)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalcitation",
             name="note_ru",
-            field=models.TextField(blank=True, verbose_name="note (Russian)"),
+            field=models.TextField(
+                blank=True, max_length=10000, verbose_name="note (Russian)"
+            ),
         ),
         migrations.AlterField(
             model_name="historicaldocumentrelation",
             name="note_en",
-            field=models.TextField(blank=True, verbose_name="note (English)"),
+            field=models.TextField(
+                blank=True, max_length=10000, verbose_name="note (English)"
+            ),
         ),
         migrations.AddField(
             model_name="historicaldocumentrelation",
             name="note_ru",
-            field=models.TextField(blank=True, verbose_name="note (Russian)"),
+            field=models.TextField(
+                blank=True, max_length=10000, verbose_name="note (Russian)"
+            ),
         ),
         migrations.AlterField(
             model_name="historicallifecycleevent",
             name="note_en",
-            field=models.TextField(blank=True, verbose_name="note (English)"),
+            field=models.TextField(
+                blank=True, max_length=10000, verbose_name="note (English)"
+            ),
         ),
         migrations.AddField(
             model_name="historicallifecycleevent",
             name="note_ru",
-            field=models.TextField(blank=True, verbose_name="note (Russian)"),
+            field=models.TextField(
+                blank=True, max_length=10000, verbose_name="note (Russian)"
+            ),
         ),
         migrations.AlterField(
             model_name="historicalsource",
             name="note_en",
-            field=models.TextField(blank=True, verbose_name="note (English)"),
+            field=models.TextField(
+                blank=True, max_length=10000, verbose_name="note (English)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalsource",
             name="note_ru",
             field=models.TextField(
                 blank=True,
+                max_length=10000,
                 help_text="What a reader should know about the source: other addresses…",
                 verbose_name="note (Russian)",
             ),
@@ -184,23 +217,30 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="lifecycleevent",
             name="note_en",
-            field=models.TextField(blank=True, verbose_name="note (English)"),
+            field=models.TextField(
+                blank=True, max_length=10000, verbose_name="note (English)"
+            ),
         ),
         migrations.AddField(
             model_name="lifecycleevent",
             name="note_ru",
-            field=models.TextField(blank=True, verbose_name="note (Russian)"),
+            field=models.TextField(
+                blank=True, max_length=10000, verbose_name="note (Russian)"
+            ),
         ),
         migrations.AlterField(
             model_name="source",
             name="note_en",
-            field=models.TextField(blank=True, verbose_name="note (English)"),
+            field=models.TextField(
+                blank=True, max_length=10000, verbose_name="note (English)"
+            ),
         ),
         migrations.AddField(
             model_name="source",
             name="note_ru",
             field=models.TextField(
                 blank=True,
+                max_length=10000,
                 help_text="What a reader should know about the source: other addresses…",
                 verbose_name="note (Russian)",
             ),

@@ -13,7 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..languages import preferred_languages, reader_language
+from ..plaintext import validate_plain_text
 from ..querysets import RecordQuerySet, normalize
+
+# A summary, note or quotation: about four pages. Bounded so that a request
+# that can never be stored (a tsvector over 1 MB) is a 400 naming the field.
+LONG_TEXT = 10_000
 
 
 class URLField(models.URLField):
@@ -210,7 +215,33 @@ def follow(record, path):
     return record
 
 
-class NaturalKeyed(models.Model):
+class PlainText(models.Model):
+    """Every text field holds plain text only (`plaintext.validate_plain_text`),
+    checked in `clean_fields`, which the admin, the API and the importer all run."""
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if field.name in (exclude or ()) or field.name in errors:
+                continue
+            if isinstance(field, models.CharField | models.TextField) and value:
+                try:
+                    validate_plain_text(value)
+                except ValidationError as exc:
+                    errors[field.name] = exc.error_list
+        if errors:
+            raise ValidationError(errors)
+
+
+class NaturalKeyed(PlainText):
     """Fixtures and backups name the record by the values at its
     `natural_key_lookups` instead of its primary key. No `dependencies` are
     declared: dumpdata already writes the records a foreign key points at first."""

@@ -4,8 +4,9 @@ rows that hang off a document are in `rows.py`."""
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import F, Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -13,7 +14,9 @@ from simple_history.models import HistoricalRecords
 from .. import choices
 from ..lifecycle import Status, status_from_events
 from ..querysets import DERIVED_COLUMNS, DocumentQuerySet, normalize
+from ..titles import shown_title, untitled
 from .base import (
+    LONG_TEXT,
     Bilingual,
     SlugKeyed,
     Timestamped,
@@ -59,8 +62,12 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
     place_ru = models.CharField(_("place signed (Russian)"), max_length=200, blank=True)
     place_en = models.CharField(_("place signed (English)"), max_length=200, blank=True)
     occasion = optional_link(Occasion, "documents", verbose_name=_("occasion"))
-    summary_ru = models.TextField(_("summary (Russian)"), blank=True)
-    summary_en = models.TextField(_("summary (English)"), blank=True)
+    summary_ru = models.TextField(
+        _("summary (Russian)"), max_length=LONG_TEXT, blank=True
+    )
+    summary_en = models.TextField(
+        _("summary (English)"), max_length=LONG_TEXT, blank=True
+    )
     term_years = models.PositiveSmallIntegerField(
         _("term (years)"),
         null=True,
@@ -170,18 +177,18 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
                 )
                 for field in ("kind", "legal_level", "status", "occasion")
             ),
-            # "Title" sorts by the title the reader sees: theirs, else the other
-            # (`StableOrderingFilter`); one index per language and direction.
+            # "Title" sorts by the title the reader sees: theirs, else the other,
+            # the untitled last (`StableOrderingFilter`); one index per language
+            # and direction.
             *(
                 models.Index(
+                    untitled().asc(),
                     shown.desc() if descending else shown.asc(),
                     F("slug").asc(),
                     name=f"document_shown_title_{lang}{'_desc' * descending}",
                 )
-                for lang, shown in [
-                    ("en", Coalesce(NullIf("title_en", Value("")), "title_ru")),
-                    ("ru", Coalesce(NullIf("title_ru", Value("")), "title_en")),
-                ]
+                for lang in ("en", "ru")
+                for shown in [shown_title(lang)]
                 for descending in (False, True)
             ),
             # Whether every document is counted in `FacetCount`: one index probe.
@@ -269,12 +276,27 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
         return status_from_events(self.events.all(), day)
 
     def disputed_fields(self):
-        """Fields for which the cited sources give different claims."""
+        """Fields for which the cited sources give different claims; a claim the
+        editors judge unreliable is shown with its note, not counted."""
         claims = {}
         for c in self.citations.all():
-            if c.field and c.claim:
+            if c.field and c.claim and not c.is_unreliable:
                 claims.setdefault(c.field, set()).add(c.claim)
         return sorted(field for field, values in claims.items() if len(values) > 1)
+
+
+# The reason on the record a fixture load leaves in a document's history.
+FIXTURE_LOAD = "fixture load"
+
+
+@receiver(pre_save, sender=Document, dispatch_uid="fixture-load-reason")
+def fixture_loads_are_marked(sender, instance, raw, **kwargs):
+    """A fixture load (`loaddata`, `seed`: raw saves) is not an edit. The
+    history records no raw save, but does record the sectors `loaddata` sets
+    right after it: that record, marked with this reason, is the loaded state
+    the first edit is compared with, never shown as a change of its own."""
+    if raw:
+        instance._change_reason = FIXTURE_LOAD
 
 
 class DeletedDocument(models.Model):

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from .. import choices
 from ..querysets import PartyQuerySet
 from .base import (
+    LONG_TEXT,
     Bilingual,
     SlugKeyed,
     Timestamped,
@@ -111,8 +112,12 @@ class Occasion(Versioned, SlugKeyed, Bilingual, Timestamped):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     place_ru = models.CharField(_("place (Russian)"), max_length=200, blank=True)
     place_en = models.CharField(_("place (English)"), max_length=200, blank=True)
-    summary_ru = models.TextField(_("summary (Russian)"), blank=True)
-    summary_en = models.TextField(_("summary (English)"), blank=True)
+    summary_ru = models.TextField(
+        _("summary (Russian)"), max_length=LONG_TEXT, blank=True
+    )
+    summary_en = models.TextField(
+        _("summary (English)"), max_length=LONG_TEXT, blank=True
+    )
     history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:

@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from .. import choices
 from .base import (
+    LONG_TEXT,
     Bilingual,
     NaturalKeyed,
     Timestamped,
@@ -19,20 +20,30 @@ class ResearchQuestion(NaturalKeyed, Bilingual, Timestamped):
     Status = choices.QuestionStatus
 
     slug = models.SlugField(_("identifier"), max_length=120, unique=True)
-    question_ru = models.TextField(_("question (Russian)"), blank=True)
-    question_en = models.TextField(_("question (English)"), blank=True)
+    question_ru = models.TextField(
+        _("question (Russian)"), max_length=LONG_TEXT, blank=True
+    )
+    question_en = models.TextField(
+        _("question (English)"), max_length=LONG_TEXT, blank=True
+    )
     searched_ru = models.TextField(
         _("what has been searched (Russian)"),
+        max_length=LONG_TEXT,
         blank=True,
         help_text=_("Sources and archives already read, so nobody repeats them."),
     )
-    searched_en = models.TextField(_("what has been searched (English)"), blank=True)
+    searched_en = models.TextField(
+        _("what has been searched (English)"), max_length=LONG_TEXT, blank=True
+    )
     settles_ru = models.TextField(
         _("what would settle it (Russian)"),
+        max_length=LONG_TEXT,
         blank=True,
         help_text=_("The kind of source that would answer the question."),
     )
-    settles_en = models.TextField(_("what would settle it (English)"), blank=True)
+    settles_en = models.TextField(
+        _("what would settle it (English)"), max_length=LONG_TEXT, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from .. import choices
 from .base import (
+    LONG_TEXT,
     Bilingual,
     NaturalKeyed,
     Timestamped,
@@ -78,8 +79,8 @@ class LifecycleEvent(NaturalKeyed, Bilingual, Timestamped):
         verbose_name=_("by party"),
         help_text=_("For a ratification: which party ratified."),
     )
-    note_ru = models.TextField(_("note (Russian)"), blank=True)
-    note_en = models.TextField(_("note (English)"), blank=True)
+    note_ru = models.TextField(_("note (Russian)"), max_length=LONG_TEXT, blank=True)
+    note_en = models.TextField(_("note (English)"), max_length=LONG_TEXT, blank=True)
     history = HistoricalRecords()
 
     natural_key_lookups = ("document__slug", "kind", "occurred_on", "party__slug")
@@ -137,8 +138,8 @@ class DocumentRelation(NaturalKeyed, Bilingual, Timestamped):
         Document, on_delete=models.CASCADE, related_name="relations_in"
     )
     kind = models.CharField(_("relation"), max_length=12, choices=Kind.choices)
-    note_ru = models.TextField(_("note (Russian)"), blank=True)
-    note_en = models.TextField(_("note (English)"), blank=True)
+    note_ru = models.TextField(_("note (Russian)"), max_length=LONG_TEXT, blank=True)
+    note_en = models.TextField(_("note (English)"), max_length=LONG_TEXT, blank=True)
     history = HistoricalRecords()
 
     natural_key_lookups = ("from_document__slug", "to_document__slug", "kind")

@@ -12,6 +12,7 @@ from .. import choices
 from ..facts import DOCUMENT_FACTS
 from ..querysets import CitationQuerySet, SourceQuerySet
 from .base import (
+    LONG_TEXT,
     Bilingual,
     NaturalKeyed,
     SlugKeyed,
@@ -71,10 +72,11 @@ class Source(Versioned, SlugKeyed, Bilingual, Timestamped):
     accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
     note_ru = models.TextField(
         _("note (Russian)"),
+        max_length=LONG_TEXT,
         blank=True,
         help_text=_("What a reader should know about the source: other addresses…"),
     )
-    note_en = models.TextField(_("note (English)"), blank=True)
+    note_en = models.TextField(_("note (English)"), max_length=LONG_TEXT, blank=True)
     search_source = ("slug", "label", "title", "publisher", "url")
     history = HistoricalRecords(excluded_fields=["search_text"])
     objects = SourceQuerySet.as_manager()
@@ -204,21 +206,27 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
     )
     claim_ru = models.TextField(
         _("claim (Russian)"),
+        max_length=LONG_TEXT,
         blank=True,
         help_text=_(
-            "What this source says the value is. Different claims mark the fact disputed."
+            "What this source says the value is. Different claims mark the fact "
+            "disputed, unless the editors judge one unreliable."
         ),
     )
-    claim_en = models.TextField(_("claim (English)"), blank=True)
-    quote = models.TextField(_("quoted passage"), blank=True)
+    claim_en = models.TextField(_("claim (English)"), max_length=LONG_TEXT, blank=True)
+    quote = models.TextField(_("quoted passage"), max_length=LONG_TEXT, blank=True)
     confidence = models.CharField(
         _("confidence"),
-        max_length=6,
+        max_length=10,
         choices=Confidence.choices,
         default=Confidence.HIGH,
+        help_text=_(
+            "Judged unreliable: the source says it, but the editors hold it is "
+            "wrong (say why in the note); it is shown, not counted as a dispute."
+        ),
     )
-    note_ru = models.TextField(_("note (Russian)"), blank=True)
-    note_en = models.TextField(_("note (English)"), blank=True)
+    note_ru = models.TextField(_("note (Russian)"), max_length=LONG_TEXT, blank=True)
+    note_en = models.TextField(_("note (English)"), max_length=LONG_TEXT, blank=True)
     history = HistoricalRecords()
 
     natural_key_lookups = (
@@ -287,9 +295,16 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
 
     @property
     def confidence_short(self):
-        return {"high": _("high"), "medium": _("medium"), "low": _("low")}.get(
-            self.confidence, self.confidence
-        )
+        return {
+            "high": _("high"),
+            "medium": _("medium"),
+            "low": _("low"),
+            "unreliable": _("states it; judged unreliable"),
+        }.get(self.confidence, self.confidence)
+
+    @property
+    def is_unreliable(self):
+        return self.confidence == self.Confidence.UNRELIABLE
 
     @property
     def is_editorial(self):

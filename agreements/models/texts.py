@@ -2,7 +2,8 @@
 
 `save()` reads a newly uploaded file in the open: its SHA-256, its size, its
 content type sniffed from the bytes and, for texts, the extracted text (or
-why there is none). The file itself is always kept.
+why there is none), read in a child process under limits (`extraction`). The
+file itself is always kept.
 """
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .. import choices, files
+from .. import choices, extraction, files
 from .base import NaturalKeyed, Timestamped, URLField
 from .documents import Document
 from .sources import Source
@@ -68,21 +69,22 @@ class StoredFile(NaturalKeyed, Timestamped):
         super().clean()
         if not self.is_new_upload:
             return
-        self.read_file()
-        limit = settings.UPLOAD_MAX_BYTES
-        if self.size > limit:
+        # The size sent, from the upload (which keeps no more than the limit),
+        # before a byte is read.
+        size, limit = self.file.size, settings.UPLOAD_MAX_BYTES
+        if size > limit:
             raise ValidationError(
                 {
                     "file": _(
                         "The file is %(size)s; files up to %(limit)s are accepted "
                         "(UPLOAD_MAX_BYTES)."
                     )
-                    % {
-                        "size": filesizeformat(self.size),
-                        "limit": filesizeformat(limit),
-                    }
+                    % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
                 }
             )
+        if not size:
+            raise ValidationError({"file": _("The file is empty.")})
+        self.read_file()
         if self.mime not in self.accepted:
             raise ValidationError(
                 {
@@ -125,6 +127,12 @@ class DocumentText(StoredFile):
     extraction_error = models.TextField(
         _("extraction error"), blank=True, editable=False
     )
+    is_text_capped = models.BooleanField(
+        _("text cut at the limit"),
+        default=False,
+        editable=False,
+        help_text=_("Only the first TEXT_MAX_CHARS characters are kept and searched."),
+    )
     history = HistoricalRecords(excluded_fields=["extracted_text"])
 
     natural_key_lookups = ("document__slug", "sha256")
@@ -152,16 +160,41 @@ class DocumentText(StoredFile):
                 {"file": _("This file is already attached to this document.")}
             )
 
-    def read_file(self):
-        new = self.is_new_upload and not getattr(self, "_read", False)
-        super().read_file()
-        if new:
-            try:
-                self.extracted_text = files.extract(self.file, self.content_type)
-                self.extraction_error = ""
-            except Exception as exc:  # noqa: BLE001 - any failure is reported, kept
-                self.extracted_text = ""
-                self.extraction_error = f"{exc.__class__.__name__}: {exc}"[:2000]
+    def save(self, *args, **kwargs):
+        if self.is_new_upload and not getattr(self, "_extracted", False):
+            self.read_file()
+            self.extract()
+            self._extracted = True
+        super().save(*args, **kwargs)
+
+    def extract(self):
+        """Read the text of the file (new or stored) again, under the limits."""
+        if not self.is_new_upload:
+            self.file.open("rb")
+        try:
+            found = extraction.extract(self.file, self.content_type)
+        finally:
+            if not self.is_new_upload:
+                self.file.close()
+        self.extracted_text = found.text
+        self.extraction_error = found.error
+        self.is_text_capped = found.capped
+
+    def extract_again(self):
+        """Retry a stored file's extraction (after a limit), with today's limits."""
+        self.extract()
+        self.save(
+            update_fields=["extracted_text", "extraction_error", "is_text_capped"]
+        )
+
+    @property
+    def text_cap(self):
+        return settings.TEXT_MAX_CHARS
+
+    @property
+    def is_limited(self):
+        """Whether the text was not extracted because of a limit (can be retried)."""
+        return self.extraction_error.startswith(extraction.LIMIT_PREFIX)
 
 
 class ArchivedCopy(StoredFile):

@@ -1,13 +1,14 @@
 """The documents' pages: the searchable list, a document and its history."""
 
 from django import forms
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from ..api.throttles import AnonRateThrottle
 from ..caching import CachedCountPaginator
 from ..citing import citation_formats, json_ld, permanent_url
 from ..facets import FACETS, document_facets
@@ -38,6 +39,22 @@ def other_params(query, *names):
     ]
 
 
+def search_refused(request):
+    """A 429 when this anonymous client has used up its requests (API_ANON_RATE,
+    counted with its API requests), else None: a search reads the texts."""
+    throttle = AnonRateThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    response = HttpResponse(
+        _("Too many searches; please wait a minute and try again."),
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(throttle.wait())
+    patch_cache_control(response, no_store=True)
+    return response
+
+
 class DocumentListView(FilterView):
     """The searchable, filterable list; an invalid filter or page is a 400 page
     that names the parameter (and shows no rows, or the first page)."""
@@ -53,6 +70,8 @@ class DocumentListView(FilterView):
         return super().get_queryset().with_text_snippets(self.request.GET.get("q"))
 
     def get(self, request, *args, **kwargs):
+        if request.GET.get("q", "").strip() and (refused := search_refused(request)):
+            return refused
         self.errors, self.facets = [], []
         response = super().get(request, *args, **kwargs)
         if self.errors:

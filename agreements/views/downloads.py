@@ -3,12 +3,7 @@ as a zip or JSON; throttled per client (EXPORT_RATE)."""
 
 import itertools
 
-from django.http import (
-    HttpResponse,
-    HttpResponseBadRequest,
-    JsonResponse,
-    StreamingHttpResponse,
-)
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 from .. import dataset
@@ -16,6 +11,7 @@ from ..api.throttles import ExportRateThrottle
 from ..export import export_response
 from ..filters import DocumentFilter
 from ..models import Document
+from ..streaming import streamed_download
 
 
 def export_refused(request):
@@ -63,6 +59,4 @@ def dataset_download(request, fmt):
     chunks = dataset.zip_chunks() if fmt == "zip" else dataset.json_chunks()
     chunks = itertools.chain([next(chunks)], chunks)
     content_type = "application/zip" if fmt == "zip" else "application/json"
-    response = StreamingHttpResponse(chunks, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="agreement-tracker.{fmt}"'
-    return response
+    return streamed_download(chunks, content_type, f"agreement-tracker.{fmt}")

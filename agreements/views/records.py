@@ -27,16 +27,26 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
 
 
 class DocumentsOfMixin:
-    """A detail page that lists, a page at a time, the documents of its object."""
+    """A detail page that lists, a page at a time, the documents of its object;
+    its links to the filtered list and to the feed ask for the same documents
+    (`filter_params`, the list's filters)."""
 
     def documents(self):
+        raise NotImplementedError
+
+    def filter_params(self):
         raise NotImplementedError
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page, error = paginate(self.request, self.documents().for_list())
+        query = urlencode(self.filter_params(), doseq=True)
         context.update(
-            page_obj=page, documents=page.object_list, errors=[error] if error else []
+            page_obj=page,
+            documents=page.object_list,
+            errors=[error] if error else [],
+            filter_query=query,
+            feed_query=query,
         )
         return context
 
@@ -65,16 +75,14 @@ class PartyDetailView(DocumentsOfMixin, DetailView):
     def documents(self):
         return Document.objects.of_parties([self.object, *self.subordinates])
 
+    def filter_params(self):
+        return {"party": [p.slug for p in [self.object, *self.subordinates]]}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         total = context["page_obj"].paginator.count
         own = Document.objects.of_parties([self.object]).count()
-        slugs = [self.object.slug] + [p.slug for p in self.subordinates]
-        context.update(
-            own_count=own,
-            subordinate_count=total - own,
-            filter_query=urlencode([("party", slug) for slug in slugs]),
-        )
+        context.update(own_count=own, subordinate_count=total - own)
         return context
 
 
@@ -112,6 +120,9 @@ class CountryDetailView(DocumentsOfMixin, TemplateView):
     def documents(self):
         return Document.objects.of_country(self.code)
 
+    def filter_params(self):
+        return {"country": self.code}
+
     def get_context_data(self, **kwargs):
         self.code = country_or_404(self.kwargs["code"])
         context = super().get_context_data(**kwargs)
@@ -132,7 +143,6 @@ class CountryDetailView(DocumentsOfMixin, TemplateView):
             parties=Party.objects.filter(country=self.code)
             .annotate(n_documents=Count("participations__document", distinct=True))
             .order_by("-n_documents", "slug"),
-            filter_query=urlencode({"country": self.code}),
         )
         return context
 
@@ -149,6 +159,9 @@ class SectorDetailView(DocumentsOfMixin, DetailView):
     def documents(self):
         return self.object.documents.all()
 
+    def filter_params(self):
+        return {"sector": self.object.slug}
+
 
 class OccasionListView(ListView):
     queryset = Occasion.objects.annotate(n_documents=Count("documents"))
@@ -163,6 +176,9 @@ class OccasionDetailView(DocumentsOfMixin, DetailView):
 
     def documents(self):
         return self.object.documents.order_by("slug")
+
+    def filter_params(self):
+        return {"occasion": self.object.slug}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -13,8 +13,8 @@ from agreements.roles import ANALYSTS
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "a-long-browser-password-1"
-SOURCE_21 = re.compile(r"^Interfax: .*\(astana-2023-s21\)$")
-SOURCE_22 = re.compile(r"^Trend: .*\(astana-2023-s22\)$")
+SOURCE_21 = re.compile(r"^S21 · Interfax: .*\(astana-2023-s21\)$")
+SOURCE_22 = re.compile(r"^S22 · Trend: .*\(astana-2023-s22\)$")
 
 
 @pytest.fixture

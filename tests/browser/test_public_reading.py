@@ -215,7 +215,7 @@ def test_detail_pages_carry_json_ld_and_their_own_og_title(page, site):
         ld = json.loads(
             page.locator('script[type="application/ld+json"]').text_content()
         )
-        assert ld["@type"] == "Legislation" and ld["url"].endswith(f"/{slug}/")
+        assert ld["@type"] == "CreativeWork" and ld["url"].endswith(f"/{slug}/")
         titles.add(page.locator('meta[property="og:title"]').get_attribute("content"))
         assert page.locator("[data-format=bibtex]").text_content().startswith("@misc{")
         csl = json.loads(page.locator("[data-format=csl-json]").text_content())

@@ -1,7 +1,7 @@
 import random
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.dateparse import parse_datetime
 
@@ -44,6 +44,7 @@ class Command(ProgressCommand, BaseCommand):
             "--fix", action="store_true", help="store the recomputed values"
         )
 
+    @no_translations  # one language: the English of the messages around them
     def handle(self, *args, sample=None, since=None, fix=False, **options):
         documents = Document.objects.order_by("pk")
         if since:

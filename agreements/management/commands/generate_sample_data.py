@@ -10,7 +10,7 @@ import datetime
 import random
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.db import connection, transaction
 
 from agreements.data_version import announce_change
@@ -131,6 +131,7 @@ class Command(ProgressCommand, BaseCommand):
             "--delete", action="store_true", help="remove sample documents"
         )
 
+    @no_translations  # one language: the English of the messages around them
     def handle(self, *args, count, seed, force, delete, **options):
         samples = Document.objects.filter(slug__startswith=PREFIX)
         if delete:

@@ -1,5 +1,5 @@
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from agreements.importing import document_import
 
@@ -17,6 +17,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--user", help="username recorded in the change history")
 
+    @no_translations  # one language: the English of the messages around them
     def handle(self, *args, file, dry_run, user, verbosity, **options):
         author = None
         if user:

@@ -1,7 +1,7 @@
 import datetime
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, no_translations
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.functions import TruncDate
 
@@ -26,6 +26,7 @@ class Command(ProgressCommand, BaseCommand):
             "with events entered ahead of their date",
         )
 
+    @no_translations  # one language: the English of the messages around them
     def handle(self, *args, all=False, **options):
         if all:
             pks = list(Document.objects.order_by("pk").values_list("pk", flat=True))

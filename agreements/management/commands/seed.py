@@ -5,7 +5,7 @@ nothing, so an edit is never overwritten by the fixture it started from.
 """
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, no_translations
 
 from agreements.models import Document
 
@@ -15,6 +15,7 @@ FIXTURE = "astana-2023"
 class Command(BaseCommand):
     help = "Load the astana-2023 fixture if the database has no documents yet."
 
+    @no_translations  # one language: the English of the messages around them
     def handle(self, *args, **options):
         if Document.objects.exists():
             self.stdout.write(

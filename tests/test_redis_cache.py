@@ -1,0 +1,57 @@
+"""A Redis that accepts connections but never answers (a hung server, a full
+network buffer) costs a page one short timeout, not 5 s per cache call: the
+cache fails open, as for a closed port."""
+
+import time
+
+import pytest
+
+from .blackhole import closed_port, silent_server
+from .factories import DocumentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def redis_at(settings):
+    def use(port):
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "tracker.redis_cache.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:{port}/10",
+            }
+        }
+
+    return use
+
+
+def timed(client, path):
+    start = time.monotonic()
+    response = client.get(path)
+    return response, time.monotonic() - start
+
+
+def test_a_redis_that_never_answers_costs_a_page_under_a_second(client, redis_at):
+    """Measured against a closed port (fail fast) on the same machine, so that a
+    loaded machine's slower pages do not count against the bound."""
+    DocumentFactory(slug="served")
+    paths = ("/en/documents/", "/en/documents/served/", "/api/v1/documents/")
+    for path in paths:  # warm: templates compiled, the first query planned
+        assert client.get(path).status_code == 200
+    redis_at(closed_port())
+    refused = {path: timed(client, path)[1] for path in paths}
+    with silent_server() as port:
+        redis_at(port)
+        for path in paths:
+            response, seconds = timed(client, path)
+            assert response.status_code == 200, path
+            assert seconds < refused[path] + 1, (path, seconds, refused[path])
+
+
+def test_healthz_says_the_cache_is_down_within_a_second(client, redis_at):
+    client.get("/healthz")
+    with silent_server() as port:
+        redis_at(port)
+        response, seconds = timed(client, "/healthz")
+    assert response.status_code == 503 and seconds < 1
+    assert response.json()["cache"].startswith("error")

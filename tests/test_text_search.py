@@ -1,0 +1,98 @@
+"""Search inside attached texts costs the same whatever their length: a 4 MB
+annex, a query with nothing to look for, a client searching without pause."""
+
+import itertools
+import string
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from rest_framework.throttling import SimpleRateThrottle
+
+from .factories import DocumentFactory
+from .test_texts import attach
+
+pytestmark = pytest.mark.django_db
+
+
+def distinct_words(size):
+    """`size` bytes of words that are all different ("aaaa aaab …"): the most
+    a text can cost a full-text vector."""
+    words = ("".join(w) for w in itertools.product(string.ascii_lowercase, repeat=5))
+    text = " ".join(itertools.islice(words, size // 6))
+    return text.encode()
+
+
+def test_a_4_mb_annex_does_not_break_the_searches_that_match_its_document(
+    client, settings
+):
+    settings.TEXT_MAX_CHARS = 5_000_000
+    doc, other = DocumentFactory(title_en="Heliotrope accord"), DocumentFactory()
+    annex = attach(doc, "annex.txt", b"heliotrope turbine " + distinct_words(4 << 20))
+    assert len(annex.extracted_text) > 4_000_000
+    attach(other, "other.txt", b"turbine " + distinct_words(1 << 20))
+    for q in ["heliotrope", "turbine", "aaaab"]:
+        page = client.get("/en/documents/", {"q": q})
+        assert page.status_code == 200, q
+        assert doc.slug in page.content.decode()
+        api = client.get("/api/v1/documents/", {"q": q})
+        assert api.status_code == 200, q
+        assert doc.slug in [d["slug"] for d in api.json()["results"]]
+    snippet = client.get("/api/v1/documents/", {"q": "heliotrope"}).json()
+    assert "heliotrope" in snippet["results"][0]["text_snippet"].lower()
+
+
+@pytest.mark.parametrize("q", ["!!! ,,, ???", "—", "the of and"])
+def test_a_query_with_no_word_to_look_for_reads_no_text(client, q):
+    if q == "the of and" and connection.vendor != "postgresql":
+        pytest.skip("stop words are PostgreSQL's")
+    doc = DocumentFactory()
+    attach(doc, "a.txt", b"The parties agree on grain deliveries.", language="en")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/en/documents/", {"q": q})
+        api = client.get("/api/v1/documents/", {"q": q})
+    assert page.status_code == 200 and api.status_code == 200
+    assert doc.slug in page.content.decode()
+    assert api.json()["results"][0]["text_snippet"] is None
+    read = [s["sql"] for s in queries.captured_queries if "extracted_text" in s["sql"]]
+    assert read == []
+
+
+@pytest.fixture
+def throttled(monkeypatch):
+    cache.clear()
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/day"})
+    yield
+    cache.clear()
+
+
+def test_anonymous_html_searches_are_throttled_like_the_api(analyst_client, throttled):
+    DocumentFactory()
+    client = Client()  # anonymous (analyst_client is the signed-in `client`)
+    codes = [client.get("/en/documents/", {"q": f"word{n}"}) for n in range(4)]
+    assert [r.status_code for r in codes] == [200, 200, 200, 429]
+    assert int(codes[-1]["Retry-After"]) > 0
+    assert "no-store" in codes[-1]["Cache-Control"]
+    assert client.get("/en/documents/").status_code == 200  # browsing is not searching
+    signed_in = [analyst_client.get("/en/documents/", {"q": f"w{n}"}) for n in range(5)]
+    assert {r.status_code for r in signed_in} == {200}
+
+
+def test_a_long_text_of_distinct_cyrillic_words_leaves_its_document_searchable(
+    client, settings
+):
+    # 600,000 characters of words that are all different, two bytes a letter:
+    # more than a full-text vector can hold.
+    settings.TEXT_MAX_CHARS = 1_000_000
+    letters = "абвгдежзиклмнопрстуфхцчшщэюя"
+    words = ("".join(w) for w in itertools.product(letters, repeat=5))
+    text = " ".join(itertools.islice(words, 100_000))
+    doc = DocumentFactory(title_en="Annexed")
+    attach(doc, "annex.txt", f"гелиотроп {text}".encode(), language="en")
+    doc.title_en = "Annexed, corrected"
+    doc.save()
+    api = client.get("/api/v1/documents/", {"q": "гелиотроп"})
+    assert api.status_code == 200
+    assert [d["slug"] for d in api.json()["results"]] == [doc.slug]

@@ -42,7 +42,7 @@ PAGES = [
 # capitals (codes such as API, USD, TASS are the same in every language), in a
 # node with no Cyrillic (a Latin name inside a Russian sentence is Russian
 # text); addresses, file names and identifiers are not words. Russian: any
-# Cyrillic letter. Machine formats (`translate="no"`, code) are not language.
+# Cyrillic letter. Machine formats (`translate="no"`, code, the cite box's pre) are not language.
 UNMARKED = r"""pageLang => {
     const cyrillic = /[\u0400-\u04FF]/;
     const notWords = /\S+:\/\/\S+|[\w.-]+\.(ru|kz|com|net|org|it|az|tv|io|zip|json|csv)\b\S*|\S*[-_/]\S*|\S*\d\S*/g;
@@ -51,7 +51,7 @@ UNMARKED = r"""pageLang => {
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) {
         const node = walker.currentNode, el = node.parentElement;
-        if (el.closest('script, style, code, [translate="no"]')) continue;
+        if (el.closest('script, style, code, pre, [translate="no"]')) continue;
         const text = node.textContent.trim();
         if (!text) continue;
         const declared = el.closest("[lang]").getAttribute("lang").slice(0, 2);

@@ -92,6 +92,7 @@ class TextKind(models.TextChoices):
 
 class TextLanguage(models.TextChoices):
     RU = "ru", _("Russian")
+    KK = "kk", _("Kazakh")
     EN = "en", _("English")
 
 

@@ -103,14 +103,16 @@ TABLES = [
         models.LifecycleEvent,
         [("document", "document__slug")]
         + _same("kind", "occurred_on")
-        + [("party", "party__slug"), ("note", "note")],
+        + [("party", "party__slug")]
+        + _same("note_ru", "note_en"),
         ("document__slug", "occurred_on", "pk"),
     ),
     Table(
         "relations",
         models.DocumentRelation,
         [("from_document", "from_document__slug")]
-        + [("kind", "kind"), ("to_document", "to_document__slug"), ("note", "note")],
+        + [("kind", "kind"), ("to_document", "to_document__slug")]
+        + _same("note_ru", "note_en"),
         ("from_document__slug", "to_document__slug", "kind"),
     ),
     Table(
@@ -118,7 +120,7 @@ TABLES = [
         models.Source,
         _same("slug", "label", "title", "publisher", "url", "archived_url")
         + _same("language", "published_on", "published_precision", "accessed_on")
-        + _same("note"),
+        + _same("note_ru", "note_en"),
         ("slug",),
     ),
     Table(
@@ -126,7 +128,8 @@ TABLES = [
         models.Citation,
         [("source", "source__slug"), ("document", "document__slug")]
         + [("occasion", "occasion__slug"), ("party", "party__slug")]
-        + _same("field", "claim", "quote", "kind", "confidence", "note"),
+        + _same("field", "claim_ru", "claim_en", "quote", "kind", "confidence")
+        + _same("note_ru", "note_en"),
         ("pk",),
     ),
 ]
@@ -175,9 +178,11 @@ DESCRIPTIONS = {
         "party": "The party whose fact is supported (parties.slug).",
         "field": "Which fact of that record the citation supports: a "
         "column name of its table, or a wider fact (empty: the record as a whole).",
-        "claim": "What the source says the value is, where it "
-        "differs from others; two citations of one fact with different claims mark "
-        "it disputed, unless one is judged unreliable (confidence = unreliable).",
+        "claim_en": "What the source says the value is, where it "
+        "differs from others; two citations of one fact with different claims "
+        "(compared in English, else in Russian) mark it disputed, unless one is "
+        "judged unreliable (confidence = unreliable).",
+        "claim_ru": "The claim in Russian.",
     },
 }
 TABLE_NAMES = {

@@ -3,11 +3,11 @@
 import django_filters as filters
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import BaseCSVField
 from drf_spectacular.utils import extend_schema_field
 
+from .languages import reader_language
 from .models import DeletedDocument, Document, Occasion, Party, Sector, Source, Status
 from .models.base import country_name
 from .params import UtcDateTimeField, WholeNumberField
@@ -95,7 +95,7 @@ class StableOrderingFilter(filters.OrderingFilter):
     def orders(self, param):
         if param.lstrip("-") not in self.bilingual:
             return [self.get_ordering_value(param)]
-        shown = shown_title("en" if (get_language() or "ru").startswith("en") else "ru")
+        shown = shown_title("en" if reader_language() == "en" else "ru")
         return [
             untitled().asc(),
             shown.desc() if param.startswith("-") else shown.asc(),

@@ -1,3 +1,5 @@
+import functools
+import operator
 import re
 
 from django.apps import apps
@@ -5,11 +7,12 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import OperationalError, connection, models, transaction
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from psycopg.errors import QueryCanceled
 
 from .lifecycle import STATUS_AFTER, EventKind, Status
 from .marks import MarkingQuerySet
-from .text_search import has_lexemes, text_snippets
+from .text_search import TEXT_CONFIG, has_lexemes, text_snippets
 
 # Quotes, a leading minus or "or": the reader asked for precise matching.
 WEB_SEARCH_OPERATORS = re.compile(r'"|(^|\s)-|\sor\s', re.IGNORECASE)
@@ -78,6 +81,10 @@ class PartyQuerySet(RecordQuerySet):
         return self.filter(pk__in=found - {party.pk})
 
 
+# The claim compared across sources: English where given (`Citation.claim`).
+CLAIM = Coalesce(NullIf("claim_en", Value("")), "claim_ru")
+
+
 class CitationQuerySet(RecordQuerySet):
     def disputes(self):
         """(document, field) pairs whose cited sources give different claims (a
@@ -85,11 +92,11 @@ class CitationQuerySet(RecordQuerySet):
         `Document.disputed_fields`. Rows: {document, field, claims}."""
         return (
             self.exclude(field="")
-            .exclude(claim="")
+            .exclude(claim_ru="", claim_en="")
             .exclude(confidence="unreliable")
             .filter(document__isnull=False)
             .values("document", "field")
-            .annotate(claims=models.Count("claim", distinct=True))
+            .annotate(claims=models.Count(CLAIM, distinct=True))
             .filter(claims__gt=1)
             .order_by("document", "field")
         )
@@ -116,8 +123,12 @@ class DocumentQuerySet(RecordQuerySet):
             return self.starting_words(query)
         if not has_lexemes(query, self.db):
             return self  # nothing to look for: as if no query were given
-        wanted = SearchQuery(query, config="russian", search_type="websearch") | (
-            SearchQuery(query, config="english", search_type="websearch")
+        wanted = functools.reduce(
+            operator.or_,
+            (
+                SearchQuery(query, config=config, search_type="websearch")
+                for config in TEXT_CONFIG.values()
+            ),
         )
         found = Q(search_vector=wanted)
         if not WEB_SEARCH_OPERATORS.search(query) and not self.filter(found).exists():

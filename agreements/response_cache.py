@@ -103,7 +103,9 @@ class AnonymousReadCacheMiddleware:
             request.get_full_path(),
             request.headers.get("Accept", "")[:200],
         ]
-        if not path.startswith(("/ru/", "/en/", "/api/")):  # language negotiated
+        if not path.startswith(
+            ("/ru/", "/kk/", "/en/", "/api/")
+        ):  # language negotiated
             parts.append(request.headers.get("Accept-Language", "")[:200])
             parts.append(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""))
         return parts

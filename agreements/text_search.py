@@ -15,7 +15,9 @@ from django.db.models import Case, OuterRef, Subquery, Value, When
 from django.db.models.functions import Left
 
 # PostgreSQL text search configuration of an attached text's language.
-TEXT_CONFIG = {"ru": "russian", "en": "english"}
+# Kazakh: PostgreSQL has no Kazakh stemmer (nor does any Snowball release), so
+# its words are matched whole, case-folded, by the 'simple' configuration.
+TEXT_CONFIG = {"ru": "russian", "en": "english", "kk": "simple"}
 # Where a snippet is looked for: the start of each text, as much as the
 # document's search vector holds (derive.VECTOR_TEXT_LIMIT).
 SNIPPET_TEXT_CHARS = 100_000

@@ -311,32 +311,6 @@ def test_inline_citation_offers_only_the_documents_facts(analyst_client, seeded)
     assert '<option value="documents_count"' not in html
 
 
-def test_the_data_migration_maps_typed_fields_onto_the_choices(seeded):
-    import importlib
-
-    from django.apps import apps
-
-    from agreements.models import Citation, Source
-
-    migration = importlib.import_module(
-        "agreements.migrations.0006_citation_field_choices"
-    )
-    doc = Document.objects.get(slug="astana-2023-joint-statement")
-    source = Source.objects.get(slug="astana-2023-s5")
-    typed = Citation.objects.create(source=source, document=doc, field="Signed on")
-    odd = Citation.objects.create(
-        source=Source.objects.get(slug="astana-2023-s6"),
-        document=doc,
-        field="mood",
-        note="n",
-    )
-    migration.facts_as_choices(apps, None)
-    typed.refresh_from_db()
-    odd.refresh_from_db()
-    assert typed.field == "signed_on"
-    assert (odd.field, odd.note) == ("", "[field: mood] n")
-
-
 def test_history_shows_inline_changes_with_who_and_the_reason(analyst_client, seeded):
     from agreements.models import Party
 

@@ -141,7 +141,7 @@ def test_editorial_citations_carry_the_editors_note_and_no_source(seeded):
     editorial = Citation.objects.filter(kind=Citation.Kind.EDITORIAL)
     assert editorial.count() >= 20
     assert not editorial.filter(source__isnull=False).exists()
-    assert not editorial.filter(note="").exists()
+    assert not editorial.filter(note_ru="", note_en="").exists()
     fields = set(editorial.values_list("field", flat=True))
     assert {"sectors", "legal_level", "place", "country", "title_ru"} <= fields
 

@@ -219,7 +219,7 @@ JSON_MAX_ITEMS = 500
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 LANGUAGE_CODE = "ru"
-LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
+LANGUAGES = [("ru", _("Russian")), ("kk", _("Kazakh")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "agreements" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -129,7 +129,12 @@ class CitationInline(PickerLabelMixin, admin.StackedInline):
     model = models.Citation
     extra = 0
     autocomplete_fields = ["source"]
-    fields = [("kind", "source", "field", "confidence"), "claim", "quote", "note"]
+    fields = [
+        ("kind", "source", "field", "confidence"),
+        ("claim_ru", "claim_en"),
+        "quote",
+        ("note_ru", "note_en"),
+    ]
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "field":  # the facts of this kind of record only

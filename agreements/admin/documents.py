@@ -87,7 +87,7 @@ class LifecycleEventInline(admin.TabularInline):
     model = models.LifecycleEvent
     extra = 0
     autocomplete_fields = ["party"]
-    fields = ["kind", "occurred_on", "party", "note"]
+    fields = ["kind", "occurred_on", "party", "note_ru", "note_en"]
 
 
 class DocumentCitationInline(CitationInline):
@@ -99,7 +99,7 @@ class RelationInline(PickerLabelMixin, admin.TabularInline):
     fk_name = "from_document"
     extra = 0
     autocomplete_fields = ["to_document"]
-    fields = ["kind", "to_document", "note"]
+    fields = ["kind", "to_document", "note_ru", "note_en"]
     verbose_name_plural = _("related documents (this document → other)")
 
 

@@ -100,7 +100,7 @@ class SourceAdmin(RelatedCountMixin, RecordAdmin):
         "language",
         ("published_on", "published_precision"),
         "accessed_on",
-        "note",
+        ("note_ru", "note_en"),
     ]
 
     citation_count = count_column(_("citations"), "citations")
@@ -108,10 +108,16 @@ class SourceAdmin(RelatedCountMixin, RecordAdmin):
 
 @admin.register(models.Citation)
 class CitationAdmin(PickerLabelMixin, SimpleHistoryAdmin):
-    list_display = ["__str__", "field", "claim", "confidence", "source"]
+    list_display = ["__str__", "field", "claim_en", "confidence", "source"]
     list_filter = ["confidence", "field", "source"]
     list_select_related = ["source", "document", "occasion", "party"]
-    search_fields = ["quote", "claim", "document__slug", "source__slug"]
+    search_fields = [
+        "quote",
+        "claim_ru",
+        "claim_en",
+        "document__slug",
+        "source__slug",
+    ]
     autocomplete_fields = ["source", "document", "occasion", "party"]
 
 
@@ -121,7 +127,7 @@ class LifecycleEventAdmin(PickerLabelMixin, SimpleHistoryAdmin):
     list_filter = ["kind"]
     list_select_related = ["document", "party"]
     date_hierarchy = "occurred_on"
-    search_fields = ["document__slug", "note"]
+    search_fields = ["document__slug", "note_ru", "note_en"]
     autocomplete_fields = ["document", "party"]
 
 

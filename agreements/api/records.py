@@ -7,6 +7,17 @@ from ..models import ArchivedCopy, Citation, Occasion, Party, Sector, Source
 from .mixins import HtmlUrlMixin, ModelValidationMixin
 from .model_serializer import ModelSerializer
 
+
+def former_field(name):
+    """The single-language field a text had before it came in `_ru` / `_en`:
+    the English text, else the Russian one. Kept for one version of the API."""
+    return serializers.CharField(
+        read_only=True,
+        help_text=f"Deprecated: `{name}_en`, else `{name}_ru`. Removed in the next "
+        "version of the API.",
+    )
+
+
 # How the full serializer of a sector, party or occasion ends.
 RECORD_FIELDS = ["url", "version", "created_at", "updated_at"]
 
@@ -80,6 +91,7 @@ class ArchivedCopySerializer(StoredFileSerializer):
 
 
 class SourceSerializer(ModelValidationMixin, ModelSerializer):
+    note = former_field("note")
     page = serializers.SerializerMethodField(
         help_text="The source's public HTML page (`url` is the source's own address)."
     )
@@ -99,6 +111,8 @@ class SourceSerializer(ModelValidationMixin, ModelSerializer):
             "published_precision",
             "accessed_on",
             "version",
+            "note_ru",
+            "note_en",
             "note",
             "page",
             "archived_copies",
@@ -123,6 +137,8 @@ class SupportedFactSerializer(ModelSerializer):
     party = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True
     )
+    claim = former_field("claim")
+    note = former_field("note")
 
     class Meta:
         model = Citation
@@ -131,9 +147,13 @@ class SupportedFactSerializer(ModelSerializer):
             "occasion",
             "party",
             "field",
+            "claim_ru",
+            "claim_en",
             "claim",
             "quote",
             "confidence",
+            "note_ru",
+            "note_en",
             "note",
         ]
 

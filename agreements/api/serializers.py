@@ -23,6 +23,7 @@ from .records import (
     PartyRefSerializer,
     SourceSerializer,
     StoredFileSerializer,
+    former_field,
 )
 from .stored import StoredRowsSerializer
 
@@ -53,21 +54,36 @@ class ParticipationSerializer(ModelSerializer):
 
 
 class EventSerializer(ModelSerializer):
+    note = former_field("note")
     party = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True
     )
 
     class Meta:
         model = LifecycleEvent
-        fields = ["kind", "occurred_on", "party", "note"]
+        fields = ["kind", "occurred_on", "party", "note_ru", "note_en", "note"]
 
 
 class CitationSerializer(ModelSerializer):
+    claim = former_field("claim")
+    note = former_field("note")
     source = SourceSerializer(allow_null=True, help_text="null for an editorial one.")
 
     class Meta:
         model = Citation
-        fields = ["field", "kind", "claim", "quote", "confidence", "note", "source"]
+        fields = [
+            "field",
+            "kind",
+            "claim_ru",
+            "claim_en",
+            "claim",
+            "quote",
+            "confidence",
+            "note_ru",
+            "note_en",
+            "note",
+            "source",
+        ]
 
 
 class FactSerializer(serializers.Serializer):

@@ -10,9 +10,9 @@ from django.db import models, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ..languages import preferred_languages, reader_language
 from ..plaintext import validate_plain_text
 from ..querysets import RecordQuerySet, normalize
 
@@ -43,14 +43,15 @@ def country_name(code):
     if country is None:
         return code
     name = getattr(country, "common_name", country.name)
-    if (get_language() or "ru").startswith("ru"):
-        return _iso3166_ru().gettext(name)
-    return name
+    language = reader_language()
+    if language == "en":
+        return name
+    return _iso3166(language).gettext(name)
 
 
 @functools.cache
-def _iso3166_ru():
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ru"])
+def _iso3166(language):
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
 
 
 def validate_currency(code):
@@ -93,19 +94,35 @@ class Localized(NamedTuple):
 
 
 class Bilingual(models.Model):
-    """Fields come in `<name>_ru` / `<name>_en` pairs; `localized()` picks one."""
+    """Fields come in `<name>_ru` / `<name>_en` pairs (and `<name>_kk` where a
+    source gives Kazakh); `localized()` picks one."""
 
     class Meta:
         abstract = True
 
     def localized(self, field):
-        wanted = "en" if (get_language() or "ru").startswith("en") else "ru"
-        other = "ru" if wanted == "en" else "en"
-        text = getattr(self, f"{field}_{wanted}")
-        if text:
-            return Localized(text, wanted, False)
-        text = getattr(self, f"{field}_{other}")
-        return Localized(text, other if text else wanted, bool(text))
+        """The text in the reader's language, else in the next one they read
+        (`languages.FALLBACKS`), marked as a fallback."""
+        wanted = preferred_languages()
+        for lang in wanted:
+            text = getattr(self, f"{field}_{lang}", "")
+            if text:
+                return Localized(text, lang, lang != wanted[0])
+        return Localized("", wanted[0], False)
+
+
+def either_language(field):
+    """A read/write attribute for code written before `<field>` was split into
+    `<field>_ru` / `<field>_en`: reads the English text, else the Russian one;
+    writes the English one. Kept for one version of the API and the fixtures."""
+
+    def get(self):
+        return getattr(self, f"{field}_en") or getattr(self, f"{field}_ru")
+
+    def set(self, value):
+        setattr(self, f"{field}_en", value)
+
+    return property(get, set)
 
 
 def localized_property(field):

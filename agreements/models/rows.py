@@ -13,6 +13,7 @@ from .base import (
     Bilingual,
     NaturalKeyed,
     Timestamped,
+    either_language,
     localized_property,
     optional_link,
 )
@@ -64,7 +65,7 @@ class Participation(NaturalKeyed, Bilingual, Timestamped):
     signatory = localized_property("signatory")
 
 
-class LifecycleEvent(NaturalKeyed, Timestamped):
+class LifecycleEvent(NaturalKeyed, Bilingual, Timestamped):
     Kind = choices.EventKind
 
     document = models.ForeignKey(
@@ -78,7 +79,8 @@ class LifecycleEvent(NaturalKeyed, Timestamped):
         verbose_name=_("by party"),
         help_text=_("For a ratification: which party ratified."),
     )
-    note = models.TextField(_("note"), max_length=LONG_TEXT, blank=True)
+    note_ru = models.TextField(_("note (Russian)"), max_length=LONG_TEXT, blank=True)
+    note_en = models.TextField(_("note (English)"), max_length=LONG_TEXT, blank=True)
     history = HistoricalRecords()
 
     natural_key_lookups = ("document__slug", "kind", "occurred_on", "party__slug")
@@ -106,13 +108,16 @@ class LifecycleEvent(NaturalKeyed, Timestamped):
     def __str__(self):
         return f"{self.get_kind_display()} {self.occurred_on}"
 
+    note = either_language("note")
+    shown_note = localized_property("note")
+
     def natural_key(self):
         """The day as ISO text, as the fixtures write it."""
         party = self.party.slug if self.party_id else None
         return (self.document.slug, self.kind, self.occurred_on.isoformat(), party)
 
 
-class DocumentRelation(NaturalKeyed, Timestamped):
+class DocumentRelation(NaturalKeyed, Bilingual, Timestamped):
     Kind = choices.RelationKind
 
     # How each kind reads from either end: "this document follows X" on the
@@ -133,7 +138,8 @@ class DocumentRelation(NaturalKeyed, Timestamped):
         Document, on_delete=models.CASCADE, related_name="relations_in"
     )
     kind = models.CharField(_("relation"), max_length=12, choices=Kind.choices)
-    note = models.TextField(_("note"), max_length=LONG_TEXT, blank=True)
+    note_ru = models.TextField(_("note (Russian)"), max_length=LONG_TEXT, blank=True)
+    note_en = models.TextField(_("note (English)"), max_length=LONG_TEXT, blank=True)
     history = HistoricalRecords()
 
     natural_key_lookups = ("from_document__slug", "to_document__slug", "kind")
@@ -155,6 +161,9 @@ class DocumentRelation(NaturalKeyed, Timestamped):
 
     def __str__(self):
         return f"{self.from_document.slug} {self.kind} {self.to_document.slug}"
+
+    note = either_language("note")
+    shown_note = localized_property("note")
 
     @property
     def outgoing_phrase(self):

@@ -1,5 +1,7 @@
 """Where facts come from: sources and the citations that tie them to records."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -11,19 +13,22 @@ from ..facts import DOCUMENT_FACTS
 from ..querysets import CitationQuerySet, SourceQuerySet
 from .base import (
     LONG_TEXT,
+    Bilingual,
     NaturalKeyed,
     SlugKeyed,
     Timestamped,
     URLField,
     Versioned,
+    either_language,
     format_partial_date,
+    localized_property,
     optional_link,
 )
 from .documents import Document
 from .records import Occasion, Party
 
 
-class Source(Versioned, SlugKeyed, Timestamped):
+class Source(Versioned, SlugKeyed, Bilingual, Timestamped):
     Precision = choices.SourcePrecision
 
     label = models.CharField(
@@ -65,12 +70,13 @@ class Source(Versioned, SlugKeyed, Timestamped):
         default=Precision.DAY,
     )
     accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
-    note = models.TextField(
-        _("note"),
+    note_ru = models.TextField(
+        _("note (Russian)"),
         max_length=LONG_TEXT,
         blank=True,
         help_text=_("What a reader should know about the source: other addresses…"),
     )
+    note_en = models.TextField(_("note (English)"), max_length=LONG_TEXT, blank=True)
     search_source = ("slug", "label", "title", "publisher", "url")
     history = HistoricalRecords(excluded_fields=["search_text"])
     objects = SourceQuerySet.as_manager()
@@ -88,9 +94,28 @@ class Source(Versioned, SlugKeyed, Timestamped):
     def __str__(self):
         return f"{self.publisher}: {self.title}" if self.publisher else self.title
 
+    note = either_language("note")
+    shown_note = localized_property("note")
+
+    @property
+    def title_lang(self):
+        """The title's language: the editors' bracketed descriptions («[TASS
+        report…]») are English; a recorded title is in the source's language."""
+        if self.title.startswith("["):
+            return "en"
+        return self.language[:2]
+
+    @property
+    def publisher_lang(self):
+        """Russian for a publisher named in Cyrillic; a Latin name is English."""
+        return "ru" if CYRILLIC.search(self.publisher) else "en"
+
     @property
     def published_display(self):
         return format_partial_date(self.published_on, self.published_precision)
+
+
+CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 def citable_facts():
@@ -144,7 +169,7 @@ def _subject(model):
     return optional_link(model, "citations", on_delete=models.CASCADE)
 
 
-class Citation(NaturalKeyed, Timestamped):
+class Citation(NaturalKeyed, Bilingual, Timestamped):
     Kind = choices.CitationKind
 
     SUBJECTS = ("document", "occasion", "party")
@@ -179,8 +204,8 @@ class Citation(NaturalKeyed, Timestamped):
         ],
         help_text=_("Which fact of the record this source supports."),
     )
-    claim = models.TextField(
-        _("claim"),
+    claim_ru = models.TextField(
+        _("claim (Russian)"),
         max_length=LONG_TEXT,
         blank=True,
         help_text=_(
@@ -188,6 +213,7 @@ class Citation(NaturalKeyed, Timestamped):
             "disputed, unless the editors judge one unreliable."
         ),
     )
+    claim_en = models.TextField(_("claim (English)"), max_length=LONG_TEXT, blank=True)
     quote = models.TextField(_("quoted passage"), max_length=LONG_TEXT, blank=True)
     confidence = models.CharField(
         _("confidence"),
@@ -199,7 +225,8 @@ class Citation(NaturalKeyed, Timestamped):
             "wrong (say why in the note); it is shown, not counted as a dispute."
         ),
     )
-    note = models.TextField(_("note"), max_length=LONG_TEXT, blank=True)
+    note_ru = models.TextField(_("note (Russian)"), max_length=LONG_TEXT, blank=True)
+    note_en = models.TextField(_("note (English)"), max_length=LONG_TEXT, blank=True)
     history = HistoricalRecords()
 
     natural_key_lookups = (
@@ -228,7 +255,10 @@ class Citation(NaturalKeyed, Timestamped):
             # says in its note why the editors hold the fact.
             models.CheckConstraint(
                 condition=Q(kind="sourced", source__isnull=False)
-                | (Q(kind="editorial", source__isnull=True) & ~Q(note="")),
+                | (
+                    Q(kind="editorial", source__isnull=True)
+                    & ~Q(note_ru="", note_en="")
+                ),
                 name="citation_sourced_or_editorial_with_note",
             ),
             *(
@@ -252,6 +282,12 @@ class Citation(NaturalKeyed, Timestamped):
     def __str__(self):
         origin = self.source.slug if self.source_id else _("editorial")
         return f"{origin} → {self.subject}{'.' + self.field if self.field else ''}"
+
+    # `claim` compares claims across sources (one language, English where given).
+    claim = either_language("claim")
+    note = either_language("note")
+    shown_claim = localized_property("claim")
+    shown_note = localized_property("note")
 
     @property
     def subject(self):
@@ -299,7 +335,7 @@ class Citation(NaturalKeyed, Timestamped):
                 )
             if not self.note:
                 raise ValidationError(
-                    {"note": _("Say why the editors hold this fact.")}
+                    {"note_en": _("Say why the editors hold this fact.")}
                 )
         subjects = self.subject_names()
         if len(subjects) != 1:

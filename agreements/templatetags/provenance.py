@@ -1,5 +1,7 @@
 """`source_links`: "(S7, S8)" in analysts' text becomes links to the source pages."""
 
+import re
+
 from django import template
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
@@ -44,3 +46,22 @@ def source_links(text, labels=None, autoescape=True):
             last = match.end()
     parts.append(escape(text[last:]))
     return mark_safe("".join(str(p) for p in parts))
+
+
+# A run of Cyrillic words (with the spaces and punctuation between them).
+CYRILLIC_RUN = re.compile(
+    r"[\u0400-\u04ff](?:[\u0400-\u04ff0-9\s.,;:!?\-–—«»]*[\u0400-\u04ff])?"
+)
+
+
+@register.filter
+def mark_russian(html, lang):
+    """In a text in English (`lang`), each run of Cyrillic words (a quoted title,
+    «принят») wrapped in a span marked as Russian, so that screen readers and
+    translators read it as such; other texts unchanged. Takes the escaped
+    output of `source_links`, whose tags hold no Cyrillic."""
+    if lang != "en":
+        return html
+    return mark_safe(
+        CYRILLIC_RUN.sub(lambda m: f'<span lang="ru">{m.group()}</span>', str(html))
+    )

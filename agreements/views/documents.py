@@ -177,9 +177,11 @@ class DocumentDetailView(DetailView):
         disputed = doc.disputed_fields()
         # Each relation reads the right way round from either end.
         relations = [
-            (r.outgoing_phrase, r.to_document, r.note) for r in doc.relations_out.all()
+            (r.outgoing_phrase, r.to_document, r.shown_note)
+            for r in doc.relations_out.all()
         ] + [
-            (r.incoming_phrase, r.from_document, r.note) for r in doc.relations_in.all()
+            (r.incoming_phrase, r.from_document, r.shown_note)
+            for r in doc.relations_in.all()
         ]
         context.update(
             disputed=disputed,

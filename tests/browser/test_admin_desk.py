@@ -70,7 +70,7 @@ def test_analyst_enters_edits_and_reads_the_history_of_a_document(admin_page, si
     add_row(page, "citations-group")
     pick(page, "citations-0-source", "s21", SOURCE_21)
     page.select_option("select[name='citations-0-field']", label="signed on")
-    page.fill("textarea[name='citations-0-claim']", "June 2023")
+    page.fill("textarea[name='citations-0-claim_en']", "June 2023")
     page.fill("textarea[name='citations-0-quote']", "signed at SPIEF in June")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "admin-add-document.png"), full_page=True)

@@ -153,7 +153,8 @@ def test_a_query_string_within_the_limit_gives_a_page_of_bounded_size(client, se
     [
         ("/api/v1/documents/export/?format=xml", "format"),
         ("/api/v1/documents/export/?format=csv&year=abc", "year"),
-        ("/api/v1/documents/export/?format=json&page_size=①", None),
+        # The export has no paging: an unknown parameter there (issue 24).
+        ("/api/v1/documents/export/?format=json&page_size=①", "page_size"),
         ("/api/v1/documents/?page_size=①", "page_size"),
         ("/api/v1/documents/?ordering=nope", "ordering"),
     ],

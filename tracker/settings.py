@@ -294,6 +294,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "agreements.api.schema.allow_empty_query_values",
+        "agreements.api.schema.rows_are_any_of_their_shapes",
     ],
     "ENUM_NAME_OVERRIDES": {
         "DocumentKindEnum": "agreements.models.Document.Kind",

@@ -51,3 +51,13 @@ def allow_empty_query_values(result, generator, request, public):
                 if parameter.get("in") == "query" and not parameter.get("required"):
                     parameter["allowEmptyValue"] = True
     return result
+
+
+def rows_are_any_of_their_shapes(result, generator, request, public):
+    """A list row is the short shape or, with `expand=details`, the whole
+    record; the record has every field of the row, so it matches both: anyOf,
+    not oneOf (which means exactly one)."""
+    row = result.get("components", {}).get("schemas", {}).get("DocumentListRow")
+    if row and "oneOf" in row:
+        row["anyOf"] = row.pop("oneOf")
+    return result

@@ -309,5 +309,6 @@ def test_a_reader_finds_and_cites_a_change_in_the_history(
 def test_the_history_fits_a_phone(phone, site, django_user_model):
     edit_memorandum(django_user_model)
     phone.goto(f"{site}/ru/documents/{MEMORANDUM}/history/")
-    assert phone.locator("ol.history > li").count() >= 3
+    # The edit and the entries before it (the fixture load itself is not shown).
+    assert phone.locator("ol.history > li").count() >= 2
     assert page_width(phone) <= 375

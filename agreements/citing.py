@@ -4,6 +4,8 @@ each with the version and its date and the permanent address (`SITE_URL`)."""
 import datetime
 import json
 
+import yaml
+
 from django.conf import settings
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -170,3 +172,71 @@ def json_ld(doc, url):
         data["sameAs"] = doc.full_text_url
     text = json.dumps(data, ensure_ascii=False, indent=1).translate(SCRIPT_ESCAPES)
     return mark_safe(text)  # noqa: S308 - escaped above like json_script
+
+
+# A release of the whole dataset: cited as a data set, in English in its files
+# (CITATION.cff, DataCite JSON), in the reader's language on the page.
+DATASET_TITLE = "Agreement Tracker: the whole dataset"
+
+
+def site_url(path):
+    """`path` on SITE_URL, or None when SITE_URL is not set (nothing invented)."""
+    return settings.SITE_URL.rstrip("/") + path if settings.SITE_URL else None
+
+
+def release_reference(release, url):
+    """How to cite a release, as plain text in the reader's language."""
+    return _(
+        "%(site)s (%(year)s). %(title)s, release %(number)s of %(date)s "
+        "[data set]. %(url)s"
+    ) % {
+        "site": _("Agreement Tracker"),
+        "year": release.published_at.year,
+        "title": _("Agreement Tracker: the whole dataset"),
+        "number": release.number,
+        "date": release.published_at.date().isoformat(),
+        "url": url,
+    }
+
+
+def citation_cff(number, published_on, url, licence):
+    """CITATION.cff (Citation File Format 1.2.0) of release `number`."""
+    data = {
+        "cff-version": "1.2.0",
+        "message": "If you use this dataset, please cite it as below.",
+        "type": "dataset",
+        "title": DATASET_TITLE,
+        "version": str(number),
+        "date-released": published_on.isoformat(),
+        "authors": [{"name": licence["attribution"]}],
+        "license": "CC-BY-4.0",
+    }
+    if url:
+        data["url"] = url
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def datacite(number, published_on, url, licence, archive):
+    """DataCite metadata (the REST API's JSON) of release `number`: what a DOI
+    registration sends, less the DOI itself, which only a registration gives."""
+    attributes = {
+        "titles": [{"title": f"{DATASET_TITLE}, release {number}"}],
+        "creators": [{"name": licence["attribution"], "nameType": "Organizational"}],
+        "publisher": licence["attribution"],
+        "publicationYear": published_on.year,
+        "types": {"resourceTypeGeneral": "Dataset", "resourceType": "Data release"},
+        "version": str(number),
+        "dates": [{"date": published_on.isoformat(), "dateType": "Issued"}],
+        "formats": ["application/zip"],
+        "sizes": [f"{archive['size']} bytes"],
+        "rightsList": [
+            {
+                "rights": licence["name"],
+                "rightsUri": licence["url"],
+                "rightsIdentifier": "cc-by-4.0",
+            }
+        ],
+    }
+    if url:
+        attributes["url"] = url
+    return json.dumps({"data": {"type": "dois", "attributes": attributes}}, indent=2)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .feeds import ExpiringDocumentsFeed, LatestDocumentsFeed
-from .views import documents, downloads, pages, records
+from .views import documents, downloads, pages, records, releases
 
 app_name = "agreements"
 
@@ -56,4 +56,5 @@ urlpatterns = [
     ),
     path("about/", pages.AboutView.as_view(), name="about"),
     path("data-quality/", pages.DataQualityView.as_view(), name="data-quality"),
+    path("releases/", releases.ReleaseListView.as_view(), name="releases"),
 ]

@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from agreements.serve import file_download
 from agreements.views.downloads import dataset_download
 from agreements.views.ops import favicon, healthz
+from agreements.views.releases import release_file
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
@@ -14,6 +15,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
     path("data/agreement-tracker.<str:fmt>", dataset_download, name="dataset"),
+    path(
+        "data/releases/<int:number>/<str:name>", release_file, name="release-file"
+    ),
     re_path(
         r"^files/(?P<sha256>[0-9a-f]{64})/(?P<name>[^/]+)$", file_download, name="file"
     ),

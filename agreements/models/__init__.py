@@ -16,6 +16,7 @@ from .base import (
 )
 from .documents import DeletedDocument, Document, FacetCount
 from .records import Occasion, Party, Sector
+from .releases import Immutable, Release
 from .research import ResearchQuestion
 from .rows import DocumentRelation, LifecycleEvent, Participation
 from .sources import Citation, Source
@@ -29,11 +30,13 @@ __all__ = [
     "Document",
     "DocumentRelation",
     "DocumentText",
+    "Immutable",
     "FacetCount",
     "LifecycleEvent",
     "Localized",
     "Occasion",
     "Participation",
+    "Release",
     "Party",
     "ResearchQuestion",
     "Searchable",

@@ -2,7 +2,8 @@ import hashlib
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from agreements.models import ArchivedCopy, DocumentText
+from agreements.models import ArchivedCopy, DocumentText, Release
+from agreements.releasing import release_problems
 
 
 def verify(stored):
@@ -19,8 +20,9 @@ def verify(stored):
 
 class Command(BaseCommand):
     help = (
-        "Check every attached text and archived copy against its recorded SHA-256 "
-        "(run after restoring a backup); fails if any file is missing or changed."
+        "Check every attached text, archived copy and release file against its "
+        "recorded SHA-256 (run after restoring a backup); fails if any file is "
+        "missing or changed."
     )
 
     @no_translations  # one language: the English of the messages around them
@@ -31,6 +33,10 @@ class Command(BaseCommand):
                 checked += 1
                 if problem := verify(stored):
                     problems.append(f"{stored.file.name}: {problem}")
+        for release in Release.objects.published().order_by("number"):
+            checked += len(release.files)
+            for name, problem in release_problems(release):
+                problems.append(f"{release.path(name)}: {problem}")
         for line in problems:
             self.stderr.write(line)
         if problems:

@@ -1,0 +1,102 @@
+"""What changed in the documents between two moments, read from their history
+(django-simple-history): documents added, removed and changed, field by field.
+
+A release stores the changelog since the release before it when it is
+published (`releasing`), so what it says never changes afterwards. A document
+loaded from a fixture may have no history before its first edit: its state
+before that edit is then the edit's own earlier record when there is one, and
+otherwise only the fields that changed after it are listed.
+"""
+
+from .history import NOT_SHOWN, ROW_HISTORY
+from .models import Document
+
+# The rows shown with a document, named in a changelog by their table.
+ROW_FIELDS = {model: model._meta.model_name for model, _fk in ROW_HISTORY}
+
+
+def _titles(record):
+    return {"title_ru": record.title_ru, "title_en": record.title_en}
+
+
+def _entry(record, fields=None):
+    entry = {"slug": record.slug, **_titles(record)}
+    if fields is not None:
+        entry["fields"] = fields
+    return entry
+
+
+def _sectors(records):
+    """{history_id: frozenset of sector ids} of these historical documents."""
+    m2m = Document.history.model._meta.get_field(
+        "historicaldocument_sectors"
+    ).related_model
+    found = {record.pk: set() for record in records}
+    rows = m2m.objects.filter(history__in=list(found)).values_list(
+        "history_id", "sector_id"
+    )
+    for history_id, sector_id in rows:
+        found[history_id].add(sector_id)
+    return {pk: frozenset(ids) for pk, ids in found.items()}
+
+
+def _differing(before, after, sectors):
+    names = [
+        f.name
+        for f in type(after).tracked_fields
+        if f.name not in NOT_SHOWN
+        and getattr(before, f.attname) != getattr(after, f.attname)
+    ]
+    if sectors[before.pk] != sectors[after.pk]:
+        names.append("sectors")
+    return names
+
+
+def _rows_changed(since):
+    """{document id: [row table names]} of the rows edited after `since`."""
+    found = {}
+    for model, fk in ROW_HISTORY:
+        ids = model.history.filter(history_date__gt=since).values_list(
+            f"{fk}_id", flat=True
+        )
+        for pk in set(ids):
+            found.setdefault(pk, []).append(ROW_FIELDS[model])
+    return found
+
+
+def changelog(since):
+    """{"added", "removed", "changed"} since the moment `since` (None: the very
+    first release, which lists nothing: every document is in it)."""
+    if since is None:
+        return {"first": True, "added": [], "removed": [], "changed": []}
+    rows = _rows_changed(since)
+    later = Document.history.filter(history_date__gt=since)
+    touched = set(later.values_list("id", flat=True)) | set(rows)
+    records = {}
+    for record in Document.history.filter(id__in=touched).order_by(
+        "history_date", "history_id"
+    ):
+        records.setdefault(record.id, []).append(record)
+    sectors = _sectors([r for rs in records.values() for r in rs])
+    current = Document.objects.in_bulk(touched)
+    added, removed, changed = [], [], []
+    for pk in sorted(touched, key=lambda pk: (current.get(pk) or records[pk][-1]).slug):
+        before = [r for r in records.get(pk, []) if r.history_date <= since]
+        after = [r for r in records.get(pk, []) if r.history_date > since]
+        existed = before[-1].history_type != "-" if before else (
+            not after or after[0].history_type != "+"
+        )
+        if pk not in current:
+            if existed:
+                removed.append(_entry(after[-1] if after else before[-1]))
+            continue
+        last = after[-1] if after else before[-1] if before else current[pk]
+        if not existed:
+            added.append(_entry(last))
+            continue
+        base = before[-1] if before else after[0] if after else None
+        fields = _differing(base, last, sectors) if base and after else []
+        fields += [name for name in rows.get(pk, []) if name not in fields]
+        if fields:
+            changed.append(_entry(last, fields))
+    return {"first": False, "added": added, "removed": removed, "changed": changed}

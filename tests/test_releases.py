@@ -139,3 +139,19 @@ def test_deleting_a_release_needs_yes_and_never_frees_its_number(seeded, media_r
     assert Release.objects.get(number=first.number).withdrawn_at is not None
     assert release_publish().number == first.number + 1
     call_command("verify_files", stdout=io.StringIO())
+
+
+def test_the_api_lists_releases_with_download_urls_and_checksums(seeded, client):
+    release = release_publish()
+    listing = client.get("/api/v1/releases/").json()
+    assert [r["number"] for r in listing["results"]] == [release.number]
+    detail = client.get(f"/api/v1/releases/{release.number}/").json()
+    assert detail["files"][0]["sha256"] == release.archive["sha256"]
+    download = client.get(detail["files"][0]["url"])
+    assert sha256(b"".join(download.streaming_content)) == release.archive["sha256"]
+    assert detail["changelog"]["first"] is True
+    assert f"release {release.number}" in detail["citation"]
+    for path in ("/api/v1/releases/x/", "/api/v1/releases/99/"):
+        assert client.get(path).status_code == 404
+    assert client.get("/api/v1/releases/?unknown=1").status_code == 400
+    assert client.get(f"/data/releases/{release.number}/other.txt").status_code == 404

@@ -6,7 +6,11 @@ published (`releasing`), so what it says never changes afterwards. A document
 loaded from a fixture may have no history before its first edit: its state
 before that edit is then the edit's own earlier record when there is one, and
 otherwise only the fields that changed after it are listed.
+
+`as_released` reads a document as it stood in a release, for its citation.
 """
+
+from django.utils.translation import gettext_lazy as _
 
 from .history import NOT_SHOWN, ROW_HISTORY
 from .models import Document
@@ -100,3 +104,21 @@ def changelog(since):
         if fields:
             changed.append(_entry(last, fields))
     return {"first": False, "added": added, "removed": removed, "changed": changed}
+
+
+class NotInRelease(Exception):
+    """The document was not in the release, or its state then is not recorded."""
+
+
+def as_released(document, release):
+    """`document` with the values it had in `release` (a copy, from its history)."""
+    at = release.published_at
+    if document.created_at > at:
+        raise NotInRelease(_("This document was added after release %(n)s."))
+    history = document.history.order_by("-history_date", "-history_id")
+    record = history.filter(history_date__lte=at).first()
+    if record is not None and record.history_type != "-":
+        return record.instance
+    if record is None and not history.filter(history_date__gt=at).exists():
+        return document  # never changed since
+    raise NotInRelease(_("Its state in release %(n)s is not recorded."))

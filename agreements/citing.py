@@ -73,8 +73,9 @@ def date_parts(doc):
     return [[day.year, day.month, day.day][:length]] if day and length else None
 
 
-def citation_formats(doc, url):
-    """[(format name, text)] for the "Cite this record" box."""
+def citation_formats(doc, url, release=None, release_url=None):
+    """[(format name, text)] for the "Cite this record" box; with `release`, of
+    `doc` as it stood in that release (`changelog.as_released`), citing it."""
     site = _("Agreement Tracker")
     title = cited_title(doc)
     version_on = doc.updated_at.date()
@@ -90,6 +91,10 @@ def citation_formats(doc, url):
         "url": url,
         "today": today.isoformat(),
     }
+    if release is not None:
+        plain += " " + _("In: %(reference)s") % {
+            "reference": release_reference(release, release_url)
+        }
     bibtex = "\n".join(
         [
             f"@misc{{{doc.slug.replace('-', '_')}_v{doc.version},",
@@ -100,6 +105,11 @@ def citation_formats(doc, url):
             f"  date = {{{version_on.isoformat()}}},",
             f"  url = {{{url}}},",
             f"  urldate = {{{today.isoformat()}}}",
+            *(
+                [f"  note = {{{bibtex_value(release_reference(release, release_url))}}}"]
+                if release
+                else []
+            ),
             "}",
         ]
     )
@@ -118,6 +128,10 @@ def citation_formats(doc, url):
     }
     if signed := date_parts(doc):
         csl["issued"] = {"date-parts": signed}
+    if release is not None:
+        csl["collection-title"] = _("Agreement Tracker: the whole dataset")
+        csl["collection-number"] = str(release.number)
+        csl["note"] = release_reference(release, release_url)
     return [
         (_("Plain text"), plain),
         ("BibTeX", bibtex),

@@ -155,3 +155,27 @@ def test_the_api_lists_releases_with_download_urls_and_checksums(seeded, client)
         assert client.get(path).status_code == 404
     assert client.get("/api/v1/releases/?unknown=1").status_code == 400
     assert client.get(f"/data/releases/{release.number}/other.txt").status_code == 404
+
+
+def test_a_record_is_cited_as_it_stood_in_a_release(seeded, client):
+    document = Document.objects.get(slug=MEMO)
+    release = release_publish()
+    document.title_en = "Renamed after the release"
+    document.save()
+    page = client.get(f"/en/documents/{MEMO}/?release={release.number}")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Renamed after the release" not in text.split('id="cite"')[1]
+    assert f"release {release.number} of the data" in text
+    assert f"Version {document.version - 1} of" in text
+    assert "collection-number" in text
+    today = client.get(f"/en/documents/{MEMO}/").content.decode()
+    assert "Renamed after the release" in today.split('id="cite"')[1]
+    assert f"?release={release.number}#cite" in today
+    later = DocumentFactory(slug="after-the-release")
+    for path in (
+        f"/en/documents/{MEMO}/?release=x",
+        f"/en/documents/{MEMO}/?release=99",
+        f"/en/documents/{later.slug}/?release={release.number}",
+    ):
+        assert client.get(path).status_code == 400

@@ -10,11 +10,13 @@ from django_filters.views import FilterView
 
 from ..api.throttles import AnonRateThrottle
 from ..caching import CachedCountPaginator
+from ..changelog import NotInRelease, as_released
 from ..citing import citation_formats, json_ld, permanent_url
 from ..facets import FACETS, document_facets
 from ..filters import DocumentFilter
 from ..history import document_history
-from ..models import Document
+from ..models import Document, Release
+from ..params import ParameterError, parse_int
 from ..provenance import document_facts, field_label
 
 PAGE_SIZE = 25
@@ -141,12 +143,29 @@ def as_of_param(request):
         return None, [f"{_('Status as of')}: {' '.join(exc.messages)}"]
 
 
+def release_param(request):
+    """(`?release=` as a published Release or None, [error message])."""
+    if "release" not in request.GET:
+        return None, []
+    label = _("Cite as in release")
+    try:
+        number = parse_int(request.GET["release"], "release")
+    except ParameterError as exc:
+        return None, [f"{label}: {exc.message}"]
+    release = Release.objects.filter(number=number).first()
+    if release is None:
+        return None, [f"{label}: {_('There is no such release.')}"]
+    return release, []
+
+
 class DocumentDetailView(DetailView):
     queryset = Document.objects.with_details()
     context_object_name = "document"
 
     def get(self, request, *args, **kwargs):
         self.as_of, self.errors = as_of_param(request)
+        self.release, errors = release_param(request)
+        self.errors += errors
         response = super().get(request, *args, **kwargs)
         if self.errors:
             response.status_code = 400
@@ -163,7 +182,11 @@ class DocumentDetailView(DetailView):
             as_of=self.as_of,
             status_on=doc.status_on(self.as_of) if self.as_of else None,
             without_as_of=query.urlencode(),
-            cite=citation_formats(doc, url),
+            cite=self.citation(doc, url),
+            release=self.release,
+            release_numbers=Release.objects.published().values_list(
+                "number", flat=True
+            )[:10],
             json_ld=json_ld(doc, url),
             sources_checked_on=max(
                 (
@@ -191,6 +214,20 @@ class DocumentDetailView(DetailView):
             relations=relations,
         )
         return context
+
+    def citation(self, doc, url):
+        """The citation formats; with `?release=N`, of the document as it stood
+        in release N (or, where that is not known, an error and today's)."""
+        if self.release is None:
+            return citation_formats(doc, url)
+        try:
+            then = as_released(doc, self.release)
+        except NotInRelease as exc:
+            self.errors.append(str(exc) % {"n": self.release.number})
+            self.release = None
+            return citation_formats(doc, url)
+        release_url = permanent_url(self.request, self.release.get_absolute_url())
+        return citation_formats(then, url, self.release, release_url)
 
 
 class DocumentHistoryView(DetailView):

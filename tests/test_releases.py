@@ -10,6 +10,7 @@ import zipfile
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from agreements.models import Document, Immutable, Release, Sector
 from agreements.releasing import release_publish, write_once
@@ -179,3 +180,16 @@ def test_a_record_is_cited_as_it_stood_in_a_release(seeded, client):
         f"/en/documents/{later.slug}/?release={release.number}",
     ):
         assert client.get(path).status_code == 400
+
+
+def test_staff_publish_a_release_with_the_admin_button(seeded, analyst_client):
+    changelist = analyst_client.get("/admin/agreements/release/")
+    assert "Publish a new release" in changelist.content.decode()
+    response = analyst_client.post("/admin/agreements/release/publish/")
+    assert response.status_code == 302
+    release = Release.objects.get()
+    page = analyst_client.get(f"/admin/agreements/release/{release.pk}/change/")
+    assert release.archive["sha256"] in page.content.decode()
+    assert analyst_client.get("/admin/agreements/release/publish/").status_code == 405
+    assert Client().post("/admin/agreements/release/publish/").status_code == 302
+    assert Release.objects.count() == 1  # an anonymous post went to the login

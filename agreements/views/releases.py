@@ -34,8 +34,9 @@ def changelog_label(name):
 def _shown(entry):
     """A changelog entry with its title in the reader's language, else in the
     next they read; None when it has none (shown "Title unknown")."""
-    titles = (entry.get(f"title_{lang}") for lang in preferred_languages())
-    return {**entry, "title": next(filter(None, titles), None)}
+    titles = [(entry.get(f"title_{lang}"), lang) for lang in preferred_languages()]
+    title, lang = next(((t, lang) for t, lang in titles if t), (None, None))
+    return {**entry, "title": title, "title_lang": lang}
 
 
 class ReleaseListView(ListView):

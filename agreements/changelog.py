@@ -87,8 +87,10 @@ def changelog(since):
     for pk in sorted(touched, key=lambda pk: (current.get(pk) or records[pk][-1]).slug):
         before = [r for r in records.get(pk, []) if r.history_date <= since]
         after = [r for r in records.get(pk, []) if r.history_date > since]
-        existed = before[-1].history_type != "-" if before else (
-            not after or after[0].history_type != "+"
+        existed = (
+            before[-1].history_type != "-"
+            if before
+            else (not after or after[0].history_type != "+")
         )
         if pk not in current:
             if existed:

@@ -5,7 +5,6 @@ import datetime
 import json
 
 import yaml
-
 from django.conf import settings
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -106,7 +105,9 @@ def citation_formats(doc, url, release=None, release_url=None):
             f"  url = {{{url}}},",
             f"  urldate = {{{today.isoformat()}}}",
             *(
-                [f"  note = {{{bibtex_value(release_reference(release, release_url))}}}"]
+                [
+                    f"  note = {{{bibtex_value(release_reference(release, release_url))}}}"
+                ]
                 if release
                 else []
             ),

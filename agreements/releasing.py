@@ -96,7 +96,9 @@ def release_publish():
                 (CFF, citation_cff(number, published_at.date(), url, dataset.LICENCE)),
                 (
                     DATACITE,
-                    datacite(number, published_at.date(), url, dataset.LICENCE, archive),
+                    datacite(
+                        number, published_at.date(), url, dataset.LICENCE, archive
+                    ),
                 ),
             ):
                 files.append(_text_file(release, name, text, written))

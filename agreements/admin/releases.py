@@ -16,7 +16,13 @@ from ..releasing import release_publish
 
 @admin.register(Release)
 class ReleaseAdmin(admin.ModelAdmin):
-    list_display = ["number", "published_at", "documents", "size_display", "withdrawn_at"]
+    list_display = [
+        "number",
+        "published_at",
+        "documents",
+        "size_display",
+        "withdrawn_at",
+    ]
     fields = ["number", "published_at", "data_version", "documents", "checksums"]
     readonly_fields = fields
     change_list_template = "admin/agreements/release/change_list.html"
@@ -28,7 +34,8 @@ class ReleaseAdmin(admin.ModelAdmin):
     @admin.display(description=_("files"))
     def checksums(self, obj):
         return format_html_join(
-            "", "<p><code>{}</code> {} <code>{}</code></p>",
+            "",
+            "<p><code>{}</code> {} <code>{}</code></p>",
             ((f["name"], f["size"], f["sha256"]) for f in obj.files),
         )
 
@@ -45,7 +52,10 @@ class ReleaseAdmin(admin.ModelAdmin):
         return request.user.is_staff and request.user.has_perm("agreements.add_release")
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "may_publish": self.may_publish(request)}
+        extra_context = {
+            **(extra_context or {}),
+            "may_publish": self.may_publish(request),
+        }
         return super().changelist_view(request, extra_context)
 
     def get_urls(self):

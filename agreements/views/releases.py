@@ -8,9 +8,9 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from ..citing import permanent_url, release_reference
+from ..languages import preferred_languages
 from ..models import Document, Release
 from ..provenance import field_label
-from ..languages import preferred_languages
 
 CONTENT_TYPES = {
     "zip": "application/zip",
@@ -55,7 +55,9 @@ class ReleaseListView(ListView):
         url = permanent_url(self.request, release.get_absolute_url())
         return {
             "release": release,
-            "files": [{**f, "url": file_url(release, f["name"])} for f in release.files],
+            "files": [
+                {**f, "url": file_url(release, f["name"])} for f in release.files
+            ],
             "reference": release_reference(release, url),
             "added": [_shown(e) for e in log["added"]],
             "removed": [_shown(e) for e in log["removed"]],

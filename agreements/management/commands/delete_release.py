@@ -17,7 +17,9 @@ class Command(BaseCommand):
     @no_translations
     def handle(self, *args, number, yes, **options):
         if not yes:
-            raise CommandError(f"Release {number} may be cited; add --yes to delete it.")
+            raise CommandError(
+                f"Release {number} may be cited; add --yes to delete it."
+            )
         try:
             release_delete(number)
         except Release.DoesNotExist:

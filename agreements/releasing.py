@@ -38,13 +38,19 @@ def archive_name(number):
 
 
 def write_once(name, content):
-    """Save `content` as `name`, refusing a name that exists (never rewritten)."""
+    """Save `content` as `name`, refusing a name that exists (never rewritten).
+    A publication that failed after its files were written, in a transaction
+    rolled back outside it, leaves them: they are removed by hand, never here."""
+    refused = FileExistsError(
+        f"{name} exists; a release's files are never rewritten (if its release "
+        "is not listed, a publication failed: remove its folder by hand)."
+    )
     if default_storage.exists(name):
-        raise FileExistsError(f"{name} exists; a release's files are never rewritten.")
+        raise refused
     saved = default_storage.save(name, content)
     if saved != name:  # the storage chose another name: keep nothing
         default_storage.delete(saved)
-        raise FileExistsError(f"{name} exists; a release's files are never rewritten.")
+        raise refused
 
 
 def _zip_file():
@@ -72,56 +78,54 @@ def _frozen(outermost):
 
 def release_publish():
     """Publish the next release; returns it. Its files are written before its
-    row, and removed again if the row cannot be written."""
+    row, and deleted again if the row cannot be written."""
     written, outermost = [], not connection.in_atomic_block
     with transaction.atomic():
         _frozen(outermost)
         previous = Release.objects.order_by("-number").first()
-        number = (previous.number if previous else 0) + 1
-        published_at = timezone.now()
-        version = data_version() or ""
-        documents = Document.objects.count()
-        log = changelog(previous.published_at if previous else None)
-        spool, contents = _zip_file()
-        with translation.override(None):
-            url = site_url(reverse("agreements:releases") + f"#release-{number}")
-        release = Release(number=number, published_at=published_at)
+        release = Release(
+            number=(previous.number if previous else 0) + 1,
+            published_at=timezone.now(),
+            data_version=data_version() or "",
+            documents=Document.objects.count(),
+            changelog=changelog(previous.published_at if previous else None),
+        )
         try:
-            with spool:
-                archive = {"name": archive_name(number), **_digest(File(spool))}
-                _save(release, archive["name"], File(spool), written)
-            files = [archive]
-            for name, text in (
-                (CHANGELOG, json.dumps(log, ensure_ascii=False, indent=1)),
-                (CFF, citation_cff(number, published_at.date(), url, dataset.LICENCE)),
-                (
-                    DATACITE,
-                    datacite(
-                        number, published_at.date(), url, dataset.LICENCE, archive
-                    ),
-                ),
-            ):
-                files.append(_text_file(release, name, text, written))
-            manifest = {
-                "release": number,
-                "published_at": published_at.isoformat(timespec="seconds"),
-                "data_version": version or None,
-                "documents": documents,
-                "files": files,
-                "contents": {archive["name"]: contents},
-            }
-            text = json.dumps(manifest, ensure_ascii=False, indent=1)
-            files.append(_text_file(release, MANIFEST, text, written))
-            release.data_version = version
-            release.documents = documents
-            release.files = files
-            release.changelog = log
+            release.files = _write_files(release, written)
             release.save()
         except BaseException:
             for name in written:
                 default_storage.delete(name)
             raise
     return release
+
+
+def _write_files(release, written):
+    """Write the release's files, the zip first and the manifest last;
+    [{name, size, sha256}] of each."""
+    number, published_on = release.number, release.published_at.date()
+    spool, contents = _zip_file()
+    with spool:
+        archive = {"name": archive_name(number), **_digest(File(spool))}
+        _save(release, archive["name"], File(spool), written)
+    with translation.override(None):  # the address in the default language
+        url = site_url(reverse("agreements:releases") + f"#release-{number}")
+    texts = [
+        (CHANGELOG, json.dumps(release.changelog, ensure_ascii=False, indent=1)),
+        (CFF, citation_cff(number, published_on, url, dataset.LICENCE)),
+        (DATACITE, datacite(number, published_on, url, dataset.LICENCE, archive)),
+    ]
+    files = [archive, *(_text_file(release, n, t, written) for n, t in texts)]
+    manifest = {
+        "release": number,
+        "published_at": release.published_at.isoformat(timespec="seconds"),
+        "data_version": release.data_version or None,
+        "documents": release.documents,
+        "files": files,
+        "contents": {archive["name"]: contents},
+    }
+    text = json.dumps(manifest, ensure_ascii=False, indent=1)
+    return [*files, _text_file(release, MANIFEST, text, written)]
 
 
 def _digest(file):

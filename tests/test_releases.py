@@ -10,7 +10,9 @@ import zipfile
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from agreements.models import Document, Immutable, Release, Sector
 from agreements.releasing import release_publish, write_once
@@ -193,3 +195,21 @@ def test_staff_publish_a_release_with_the_admin_button(seeded, analyst_client):
     assert analyst_client.get("/admin/agreements/release/publish/").status_code == 405
     assert Client().post("/admin/agreements/release/publish/").status_code == 302
     assert Release.objects.count() == 1  # an anonymous post went to the login
+
+
+def test_the_release_lists_read_a_fixed_number_of_queries(client, analyst_client):
+    def queries(path, http=client):
+        with CaptureQueriesContext(connection) as captured:
+            assert http.get(path).status_code == 200
+        return len(captured)
+
+    paths = ["/en/releases/", "/api/v1/releases/"]
+    release_publish()
+    one = [queries(p) for p in paths] + [
+        queries("/admin/agreements/release/", analyst_client)
+    ]
+    release_publish(), release_publish()
+    three = [queries(p) for p in paths] + [
+        queries("/admin/agreements/release/", analyst_client)
+    ]
+    assert one == three

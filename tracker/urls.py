@@ -15,9 +15,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
     path("data/agreement-tracker.<str:fmt>", dataset_download, name="dataset"),
-    path(
-        "data/releases/<int:number>/<str:name>", release_file, name="release-file"
-    ),
+    path("data/releases/<int:number>/<str:name>", release_file, name="release-file"),
     re_path(
         r"^files/(?P<sha256>[0-9a-f]{64})/(?P<name>[^/]+)$", file_download, name="file"
     ),

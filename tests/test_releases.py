@@ -157,10 +157,15 @@ def test_the_api_lists_releases_with_download_urls_and_checksums(seeded, client)
     assert sha256(b"".join(download.streaming_content)) == release.archive["sha256"]
     assert detail["changelog"]["first"] is True
     assert f"release {release.number}" in detail["citation"]
-    for path in ("/api/v1/releases/x/", "/api/v1/releases/99/"):
+    for path in (
+        "/api/v1/releases/x/",
+        "/api/v1/releases/99/",
+        f"/api/v1/releases/{'9' * 30}/",
+    ):
         assert client.get(path).status_code == 404
     assert client.get("/api/v1/releases/?unknown=1").status_code == 400
     assert client.get(f"/data/releases/{release.number}/other.txt").status_code == 404
+    assert client.get(f"/data/releases/{'9' * 30}/manifest.json").status_code == 404
 
 
 def test_a_record_is_cited_as_it_stood_in_a_release(seeded, client):
@@ -182,6 +187,7 @@ def test_a_record_is_cited_as_it_stood_in_a_release(seeded, client):
     for path in (
         f"/en/documents/{MEMO}/?release=x",
         f"/en/documents/{MEMO}/?release=99",
+        f"/en/documents/{MEMO}/?release={'9' * 30}",
         f"/en/documents/{later.slug}/?release={release.number}",
     ):
         assert client.get(path).status_code == 400

@@ -1,6 +1,8 @@
 """Releases in the API: each with its files (size, SHA-256, download URL), how
 to cite it and its changelog, read-only, as published."""
 
+import re
+
 from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -99,6 +101,7 @@ class ReleaseViewSet(EnglishApiMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
 
     def get_object(self):
-        if not self.kwargs["number"].isascii() or not self.kwargs["number"].isdigit():
+        # Digits only, and few enough for the database's integer (MAX_NUMBER).
+        if not re.fullmatch(r"[0-9]{1,9}", self.kwargs["number"]):
             raise Http404("No such release.")
         return super().get_object()

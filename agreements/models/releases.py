@@ -13,6 +13,9 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+# Above any release number, and within every database's integer.
+MAX_NUMBER = 10**9
+
 
 class Immutable(Exception):
     """A published release cannot be changed, and is deleted only explicitly."""

@@ -16,6 +16,7 @@ from ..facets import FACETS, document_facets
 from ..filters import DocumentFilter
 from ..history import document_history
 from ..models import Document, Release
+from ..models.releases import MAX_NUMBER
 from ..params import ParameterError, parse_int
 from ..provenance import document_facts, field_label
 
@@ -149,7 +150,7 @@ def release_param(request):
         return None, []
     label = _("Cite as in release")
     try:
-        number = parse_int(request.GET["release"], "release")
+        number = parse_int(request.GET["release"], "release", 1, MAX_NUMBER)
     except ParameterError as exc:
         return None, [f"{label}: {exc.message}"]
     release = Release.objects.filter(number=number).first()

@@ -10,6 +10,7 @@ from django.views.generic import ListView
 from ..citing import permanent_url, release_reference
 from ..languages import preferred_languages
 from ..models import Document, Release
+from ..models.releases import MAX_NUMBER
 from ..provenance import field_label
 
 CONTENT_TYPES = {
@@ -71,7 +72,9 @@ class ReleaseListView(ListView):
 @require_safe
 def release_file(request, number, name):
     """A file of a published release, as written when it was published."""
-    release = Release.objects.published().filter(number=number).first()
+    release = None
+    if number < MAX_NUMBER:  # else not a number the database holds
+        release = Release.objects.published().filter(number=number).first()
     if release is None or release.file(name) is None:
         raise Http404("No such release file.")
     try:

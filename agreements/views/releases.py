@@ -41,6 +41,8 @@ def _shown(entry):
 
 
 class ReleaseListView(ListView):
+    """Every release, newest first (withdrawn ones say so), 20 a page."""
+
     queryset = Release.objects.all()
     context_object_name = "releases"
     template_name = "agreements/release_list.html"

@@ -3,9 +3,9 @@
 
 A release stores the changelog since the release before it when it is
 published (`releasing`), so what it says never changes afterwards. A document
-loaded from a fixture may have no history before its first edit: its state
-before that edit is then the edit's own earlier record when there is one, and
-otherwise only the fields that changed after it are listed.
+with no history before the moment (loaded from a fixture, or made in bulk)
+and edited after it is listed as changed with `fields` null: which fields
+changed is not recorded, and is not guessed.
 
 `as_released` reads a document as it stood in a release, for its citation.
 """
@@ -23,11 +23,8 @@ def _titles(record):
     return {"title_ru": record.title_ru, "title_en": record.title_en}
 
 
-def _entry(record, fields=None):
-    entry = {"slug": record.slug, **_titles(record)}
-    if fields is not None:
-        entry["fields"] = fields
-    return entry
+def _entry(record, **more):
+    return {"slug": record.slug, **_titles(record), **more}
 
 
 def _sectors(records):
@@ -100,11 +97,13 @@ def changelog(since):
         if not existed:
             added.append(_entry(last))
             continue
-        base = before[-1] if before else after[0] if after else None
-        fields = _differing(base, last, sectors) if base and after else []
+        if after and not before:  # its earlier state is not recorded
+            changed.append(_entry(last, fields=None))
+            continue
+        fields = _differing(before[-1], last, sectors) if after else []
         fields += [name for name in rows.get(pk, []) if name not in fields]
         if fields:
-            changed.append(_entry(last, fields))
+            changed.append(_entry(last, fields=fields))
     return {"first": False, "added": added, "removed": removed, "changed": changed}
 
 

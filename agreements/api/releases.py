@@ -34,8 +34,10 @@ class ChangelogEntrySerializer(serializers.Serializer):
 class ChangedEntrySerializer(ChangelogEntrySerializer):
     fields = serializers.ListField(
         child=serializers.CharField(),
+        allow_null=True,
         help_text="What changed: the document's field names (as in the CSV), "
-        "`sectors`, or a kind of its rows (`participation`, `lifecycleevent`, …).",
+        "`sectors`, or a kind of its rows (`participation`, `lifecycleevent`, …); "
+        "null when its earlier state is not recorded in the history.",
     )
 
 

@@ -65,7 +65,7 @@ class ReleaseListView(ListView):
             "added": [_shown(e) for e in log["added"]],
             "removed": [_shown(e) for e in log["removed"]],
             "changed": [
-                {**_shown(e), "labels": [changelog_label(n) for n in e["fields"]]}
+                {**_shown(e), "labels": [changelog_label(n) for n in e["fields"] or []]}
                 for e in log["changed"]
             ],
         }

@@ -40,7 +40,9 @@ def main():
     parser.add_argument("--documents", type=int, default=20000)
     args = parser.parse_args()
     env = bench_env("agreement_releases", 0)
-    env["DJANGO_MEDIA_ROOT"] = str(ROOT / "bench" / "results" / "release-media")
+    env["DJANGO_MEDIA_ROOT"] = str(
+        ROOT / "bench" / "results" / "media"
+    )  # ignored by git
     subprocess.run(["rm", "-rf", env["DJANGO_MEDIA_ROOT"]], check=True)
     prepare_database(env, "agreement_releases", args.documents)
     first = publish(env)

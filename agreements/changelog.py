@@ -79,7 +79,9 @@ def changelog(since):
     ):
         records.setdefault(record.id, []).append(record)
     sectors = _sectors([r for rs in records.values() for r in rs])
-    current = Document.objects.in_bulk(touched)
+    current = Document.objects.only("slug", "title_ru", "title_en").in_bulk(touched)
+    # A row of a document gone with no history of its own names no document.
+    touched = {pk for pk in touched if pk in current or pk in records}
     added, removed, changed = [], [], []
     for pk in sorted(touched, key=lambda pk: (current.get(pk) or records[pk][-1]).slug):
         before = [r for r in records.get(pk, []) if r.history_date <= since]

@@ -1,0 +1,164 @@
+"""Each party's status, the document's from its parties', and the day the
+entry-into-force rule gives: in Python (stored) and in SQL (as of a date, in
+force for a party), on the list page and in the API."""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+
+from agreements.lifecycle import expected_in_force_on
+from agreements.models import Document, LifecycleEvent, Participation, Party, Status
+
+from .factories import DocumentFactory, EventFactory, ParticipationFactory, PartyFactory
+
+pytestmark = pytest.mark.django_db
+Kind = LifecycleEvent.Kind
+Rule = Document.Rule
+D = datetime.date
+SIGNED_ON = D(2020, 1, 10)
+
+
+def bound(*countries, **rule):
+    """A document signed by a party of each country, with this rule."""
+    document = DocumentFactory(signed_on=SIGNED_ON, **rule)
+    parties = [PartyFactory(country=c) for c in countries]
+    for position, party in enumerate(parties):
+        ParticipationFactory(document=document, party=party, position=position)
+    EventFactory(document=document, kind=Kind.SIGNED, occurred_on=SIGNED_ON)
+    return document, parties
+
+
+def step(document, kind, day, party=None):
+    EventFactory(document=document, kind=kind, occurred_on=day, party=party)
+
+
+def statuses(document):
+    """{party: status} as stored, and the document's status."""
+    document.refresh_from_db()
+    rows = Participation.objects.filter(document=document).select_related("party")
+    return {p.party: p.status for p in rows}, document.status
+
+
+def in_force_for(party, day):
+    return set(Document.objects.in_force_for(Party.objects.filter(pk=party.pk), day))
+
+
+def test_a_signature_alone_leaves_every_party_signed():
+    document, (ru, kz) = bound("RU", "KZ", entry_into_force_rule=Rule.LAST_NOTIFICATION)
+    assert statuses(document) == ({ru: Status.SIGNED, kz: Status.SIGNED}, Status.SIGNED)
+    assert document.expected_in_force_on is None
+
+
+def test_one_party_ratifying_completes_its_procedures_only():
+    document, (ru, kz) = bound("RU", "KZ", entry_into_force_rule=Rule.LAST_NOTIFICATION)
+    step(document, Kind.RATIFIED, D(2020, 5, 1), kz)
+    assert statuses(document) == (
+        {ru: Status.SIGNED, kz: Status.DOMESTIC_PROCEDURES_DONE},
+        Status.SIGNED,
+    )
+    assert set(Document.objects.awaiting(Party.objects.filter(pk=ru.pk))) == {document}
+    assert not Document.objects.awaiting(Party.objects.filter(pk=kz.pk)).exists()
+
+
+def test_both_notified_puts_it_in_force_from_the_day_the_rule_gives():
+    document, (ru, kz) = bound(
+        "RU",
+        "KZ",
+        entry_into_force_rule=Rule.DAYS_AFTER_LAST_NOTIFICATION,
+        entry_into_force_days=30,
+    )
+    step(document, Kind.NOTIFIED, D(2020, 3, 1), ru)
+    step(document, Kind.NOTIFIED, D(2020, 4, 1), kz)
+    assert statuses(document) == (
+        {ru: Status.IN_FORCE, kz: Status.IN_FORCE},
+        Status.IN_FORCE,
+    )
+    assert document.expected_in_force_on == D(2020, 5, 1)
+    # As of a date, in SQL as in Python: in force from the rule's day on.
+    for day, status in [
+        (D(2020, 4, 30), Status.SIGNED),
+        (D(2020, 5, 1), Status.IN_FORCE),
+    ]:
+        assert document.status_on(day) == status
+        in_sql = Document.objects.with_status_on(day).get(pk=document.pk)
+        assert in_sql.status_on_day == status
+    assert in_force_for(kz, D(2020, 4, 30)) == set()
+    assert in_force_for(kz, D(2020, 5, 1)) == {document}
+
+
+def test_one_party_withdrawing_ends_a_bilateral_document_for_both():
+    document, (ru, kz) = bound("RU", "KZ", entry_into_force_rule=Rule.ON_SIGNATURE)
+    step(document, Kind.WITHDRAWN, D(2023, 1, 1), ru)
+    assert statuses(document) == (
+        {ru: Status.WITHDRAWN, kz: Status.TERMINATED},
+        Status.TERMINATED,
+    )
+    in_sql = Document.objects.with_status_on(D(2023, 1, 1)).get(pk=document.pk)
+    assert in_sql.status_on_day == Status.TERMINATED
+    assert in_force_for(kz, D(2022, 12, 31)) == {document}
+    assert in_force_for(kz, D(2023, 1, 1)) == set()
+
+
+def test_a_multilateral_document_stays_in_force_for_the_others():
+    document, (ru, kz, by) = bound(
+        "RU", "KZ", "BY", entry_into_force_rule=Rule.RATIFICATION_BY_ALL
+    )
+    for party, day in [(ru, D(2020, 2, 1)), (kz, D(2020, 3, 1)), (by, D(2020, 4, 1))]:
+        step(document, Kind.RATIFIED, day, party)
+    step(document, Kind.WITHDRAWN, D(2023, 1, 1), by)
+    assert statuses(document) == (
+        {ru: Status.IN_FORCE, kz: Status.IN_FORCE, by: Status.WITHDRAWN},
+        Status.IN_FORCE,
+    )
+    day = D(2024, 1, 1)
+    assert Document.objects.with_status_on(day).get().status_on_day == Status.IN_FORCE
+    assert in_force_for(kz, day) == {document}
+    assert in_force_for(by, day) == set()
+    assert in_force_for(by, D(2022, 1, 1)) == {document}
+
+
+def test_events_naming_no_party_give_the_status_as_before():
+    document, (ru, kz) = bound("RU", "KZ")
+    step(document, Kind.RATIFIED, D(2020, 2, 1))
+    step(document, Kind.ENTERED_INTO_FORCE, D(2020, 3, 1))
+    assert statuses(document) == ({ru: Status.IN_FORCE, kz: Status.IN_FORCE}, "in_force")
+    assert document.expected_in_force_on is None
+
+
+def rule(kind, days=None, on=None):
+    return SimpleNamespace(
+        entry_into_force_rule=kind, entry_into_force_days=days, entry_into_force_on=on
+    )
+
+
+def event(kind, day, party=None):
+    return SimpleNamespace(kind=kind, occurred_on=day, party_id=party, pk=None)
+
+
+EVENTS = [
+    event(Kind.SIGNED, D(2020, 1, 10)),
+    event(Kind.RATIFIED, D(2020, 2, 1), 1),
+    event(Kind.NOTIFIED, D(2020, 3, 1), 1),
+    event(Kind.APPROVED, D(2020, 2, 15), 2),
+    event(Kind.NOTIFIED, D(2020, 4, 1), 2),
+]
+
+
+@pytest.mark.parametrize(
+    "document, events, expected",
+    [
+        (rule(Rule.UNKNOWN), EVENTS, None),
+        (rule(Rule.ON_SIGNATURE), EVENTS, D(2020, 1, 10)),
+        (rule(Rule.ON_SIGNATURE), EVENTS[1:], None),
+        (rule(Rule.ON_DATE, on=D(2021, 1, 1)), [], D(2021, 1, 1)),
+        (rule(Rule.LAST_NOTIFICATION), EVENTS, D(2020, 4, 1)),
+        (rule(Rule.LAST_NOTIFICATION), EVENTS[:4], None),
+        (rule(Rule.DAYS_AFTER_LAST_NOTIFICATION, days=30), EVENTS, D(2020, 5, 1)),
+        (rule(Rule.DAYS_AFTER_LAST_NOTIFICATION, days=30), EVENTS[:3], None),
+        (rule(Rule.RATIFICATION_BY_ALL), EVENTS, D(2020, 2, 15)),
+        (rule(Rule.RATIFICATION_BY_ALL), EVENTS[:3], None),
+    ],
+)
+def test_the_expected_day_follows_each_kind_of_rule(document, events, expected):
+    assert expected_in_force_on(document, events, [1, 2]) == expected

@@ -68,9 +68,7 @@ class CountryFilter(SubqueryMixin, filters.MultipleChoiceFilter):
         return {code: country_name(code) for code in codes}
 
 
-@extend_schema_field(
-    {"type": "string", "pattern": PARTY_OR_COUNTRY, "maxLength": 120}
-)
+@extend_schema_field({"type": "string", "pattern": PARTY_OR_COUNTRY, "maxLength": 120})
 class PartyOrCountryFilter(filters.CharFilter):
     """One party by its slug (`kazakhstan`), or every party of a country by
     its ISO code (`KZ`): `named_parties`."""

@@ -76,7 +76,8 @@ def bound_parties(participations):
 
 def _in_order(events, day):
     return sorted(
-        (e for e in events if e.occurred_on <= day), key=lambda e: (e.occurred_on, e.pk or 0)
+        (e for e in events if e.occurred_on <= day),
+        key=lambda e: (e.occurred_on, e.pk or 0),
     )
 
 
@@ -132,7 +133,11 @@ def status_from_events(events, day=None, parties=(), expected_on=None):
     ended = ended_on(events, parties)
     if ended and ended <= day:
         return Status.TERMINATED
-    if expected_on and expected_on <= day and (last_on is None or last_on <= expected_on):
+    if (
+        expected_on
+        and expected_on <= day
+        and (last_on is None or last_on <= expected_on)
+    ):
         return Status.IN_FORCE
     return status
 

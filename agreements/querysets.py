@@ -233,7 +233,15 @@ class DocumentQuerySet(RecordQuerySet):
             .defer(*DERIVED_COLUMNS)
             .prefetch_related(
                 Prefetch(
-                    "events", queryset=self._rows("events").select_related("party")
+                    "events",
+                    queryset=self._rows("events")
+                    .select_related("party")
+                    .prefetch_related(
+                        Prefetch(
+                            "citations",
+                            queryset=self._rows("citations").select_related("source"),
+                        )
+                    ),
                 ),
                 Prefetch(
                     "citations",

@@ -6,11 +6,19 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 
 from agreements.lifecycle import expected_in_force_on
 from agreements.models import Document, LifecycleEvent, Participation, Party, Status
 
-from .factories import DocumentFactory, EventFactory, ParticipationFactory, PartyFactory
+from .factories import (
+    CitationFactory,
+    DocumentFactory,
+    EventFactory,
+    ParticipationFactory,
+    PartyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 Kind = LifecycleEvent.Kind
@@ -122,7 +130,10 @@ def test_events_naming_no_party_give_the_status_as_before():
     document, (ru, kz) = bound("RU", "KZ")
     step(document, Kind.RATIFIED, D(2020, 2, 1))
     step(document, Kind.ENTERED_INTO_FORCE, D(2020, 3, 1))
-    assert statuses(document) == ({ru: Status.IN_FORCE, kz: Status.IN_FORCE}, "in_force")
+    assert statuses(document) == (
+        {ru: Status.IN_FORCE, kz: Status.IN_FORCE},
+        "in_force",
+    )
     assert document.expected_in_force_on is None
 
 
@@ -162,3 +173,74 @@ EVENTS = [
 )
 def test_the_expected_day_follows_each_kind_of_rule(document, events, expected):
     assert expected_in_force_on(document, events, [1, 2]) == expected
+
+
+@pytest.fixture
+def notified_in_april(db):
+    """Russia notified in March, Kazakhstan in April 2020: in force on the last."""
+    document, (ru, kz) = bound("RU", "KZ", entry_into_force_rule=Rule.LAST_NOTIFICATION)
+    step(document, Kind.NOTIFIED, D(2020, 3, 1), ru)
+    step(document, Kind.NOTIFIED, D(2020, 4, 1), kz)
+    bound("RU", "KZ", entry_into_force_rule=Rule.LAST_NOTIFICATION)  # never in force
+    return document
+
+
+@pytest.mark.parametrize("day, in_force", [("2020-03-31", False), ("2020-04-01", True)])
+def test_in_force_for_kz_on_a_day_agrees_on_the_page_and_in_the_api(
+    client, notified_in_april, day, in_force
+):
+    query = {"in_force_for": "KZ", "in_force_on": day}
+    expected = [notified_in_april.slug] if in_force else []
+    api = client.get(reverse("api:document-list"), query)
+    assert [row["slug"] for row in api.json()["results"]] == expected
+    page = client.get(reverse("agreements:documents"), query)
+    shown = [d.slug for d in page.context["documents"]]
+    assert shown == expected
+    feed = client.get(reverse("agreements:documents-feed"), query)
+    assert (notified_in_april.get_absolute_url() in feed.text) is in_force
+
+
+def test_awaiting_domestic_procedures_in_a_country(client):
+    document, (ru, kz) = bound("RU", "KZ", entry_into_force_rule=Rule.LAST_NOTIFICATION)
+    step(document, Kind.NOTIFIED, D(2020, 3, 1), ru)
+    api = client.get(reverse("api:document-list"), {"awaiting": "KZ"}).json()
+    assert [row["slug"] for row in api["results"]] == [document.slug]
+    api = client.get(reverse("api:document-list"), {"awaiting": "RU"}).json()
+    assert api["results"] == []
+
+
+@pytest.mark.parametrize("value", ["kz", "K", "<script>", "x" * 121])
+def test_a_party_that_is_no_slug_or_country_is_a_400_or_nothing(client, value):
+    response = client.get(reverse("api:document-list"), {"in_force_for": value})
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        assert response.json()["results"] == []
+
+
+def test_the_page_shows_each_partys_steps_with_the_act_and_its_sources(client):
+    document, (ru, kz) = bound(
+        "RU",
+        "KZ",
+        entry_into_force_rule=Rule.DAYS_AFTER_LAST_NOTIFICATION,
+        entry_into_force_days=30,
+    )
+    ratified = EventFactory(
+        document=document,
+        kind=Kind.RATIFIED,
+        occurred_on=D(2020, 3, 1),
+        party=kz,
+        act_kind="law",
+        act_number="117-V",
+        published_in_ru="Бюллетень международных договоров РК, 2020 г., № 6, ст. 57",
+    )
+    CitationFactory(event=ratified, document=None, field="act_number")
+    step(document, Kind.NOTIFIED, D(2020, 4, 1), kz)
+    step(document, Kind.NOTIFIED, D(2020, 4, 2), ru)
+    with translation.override("en"):
+        page = client.get(document.get_absolute_url())
+    table = page.text[page.text.index('class="cards party-standing"') :]
+    table = table[: table.index("</table>")]
+    assert "117-V" in table and "Бюллетень" in table
+    assert ratified.citations.get().source.label in table
+    assert "expected 2020-05-02" in table
+    assert table.count("not known") == 1  # Russia's act

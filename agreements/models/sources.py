@@ -367,10 +367,7 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
         subjects = self.subject_names()
         if len(subjects) != 1:
             raise ValidationError(
-                _(
-                    "A citation supports exactly one document, occasion, party or "
-                    "event."
-                )
+                _("A citation supports exactly one document, occasion, party or event.")
             )
         facts = dict(citable_facts()[subjects[0]])
         if self.field not in facts:

@@ -13,6 +13,7 @@ from ..caching import CachedCountPaginator
 from ..citing import citation_formats, json_ld, permanent_url
 from ..facets import FACETS, document_facets
 from ..filters import DocumentFilter
+from ..standing import standings
 from ..history import document_history
 from ..models import Document
 from ..provenance import document_facts, field_label
@@ -183,11 +184,13 @@ class DocumentDetailView(DetailView):
             (r.incoming_phrase, r.from_document, r.shown_note)
             for r in doc.relations_in.all()
         ]
+        facts = {fact.name: fact for fact in document_facts(doc)}
         context.update(
             disputed=disputed,
             disputed_labels=[(f, field_label(Document, f)) for f in disputed],
             citations_by_field=citations_by_field(Document, doc.citations.all()),
-            facts={fact.name: fact for fact in document_facts(doc)},
+            facts=facts,
+            standings=standings(doc, facts["status"]),
             relations=relations,
         )
         return context

@@ -5,8 +5,8 @@ and its list row, rendered by the API's own serializers (registered with
 from django.utils import translation
 from rest_framework.renderers import JSONRenderer
 
-from ..models import Document
 from .. import renderings
+from ..models import Document
 from ..renderings import register
 from .serializers import DocumentListSerializer, DocumentSerializer
 from .stored import StoredOrigin

@@ -13,10 +13,10 @@ from ..caching import CachedCountPaginator
 from ..citing import citation_formats, json_ld, permanent_url
 from ..facets import FACETS, document_facets
 from ..filters import DocumentFilter
-from ..standing import standings
 from ..history import document_history
 from ..models import Document
 from ..provenance import document_facts, field_label
+from ..standing import standings
 
 PAGE_SIZE = 25
 

@@ -239,7 +239,9 @@ class DocumentQuerySet(RecordQuerySet):
                     .prefetch_related(
                         Prefetch(
                             "citations",
-                            queryset=self._rows("citations").select_related("source"),
+                            queryset=self._rows("citations")
+                            .select_related("source")
+                            .prefetch_related("source__archived_copies"),
                         )
                     ),
                 ),

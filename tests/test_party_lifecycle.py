@@ -244,3 +244,18 @@ def test_the_page_shows_each_partys_steps_with_the_act_and_its_sources(client):
     assert ratified.citations.get().source.label in table
     assert "expected 2020-05-02" in table
     assert table.count("not known") == 1  # Russia's act
+
+
+def test_the_api_schema_documents_the_parties_fields_and_filters(client):
+    schema = client.get("/api/schema/?format=json").json()
+    components = schema["components"]["schemas"]
+    document = components["Document"]["properties"]
+    assert {"entry_into_force_rule", "expected_in_force_on"} <= set(document)
+    assert "expected" in document["expected_in_force_on"]["description"]
+    event = components["Event"]["properties"]
+    assert {"act_kind", "act_number", "published_in_ru", "citations"} <= set(event)
+    assert "status" in components["PartyInDetail"]["properties"]
+    listing = schema["paths"]["/api/v1/documents/"]["get"]["parameters"]
+    declared = {p["name"]: p for p in listing}
+    assert declared["in_force_for"]["schema"]["pattern"]
+    assert "awaiting" in declared

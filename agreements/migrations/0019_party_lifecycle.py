@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='document',
             name='expected_in_force_on',
-            field=models.DateField(editable=False, null=True, verbose_name='expected to enter into force on'),
+            field=models.DateField(editable=False, help_text='Computed from the entry-into-force rule and the events recorded: expected, never a fact a source gives.', null=True, verbose_name='expected to enter into force on'),
         ),
         migrations.AddField(
             model_name='historicalcitation',
@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicaldocument',
             name='expected_in_force_on',
-            field=models.DateField(editable=False, null=True, verbose_name='expected to enter into force on'),
+            field=models.DateField(editable=False, help_text='Computed from the entry-into-force rule and the events recorded: expected, never a fact a source gives.', null=True, verbose_name='expected to enter into force on'),
         ),
         migrations.AddField(
             model_name='historicallifecycleevent',

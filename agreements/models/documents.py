@@ -123,7 +123,13 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
     # Derived: the day the entry-into-force rule gives from the events
     # (lifecycle.expected_in_force_on); shown as expected, never as a fact.
     expected_in_force_on = models.DateField(
-        _("expected to enter into force on"), null=True, editable=False
+        _("expected to enter into force on"),
+        null=True,
+        editable=False,
+        help_text=_(
+            "Computed from the entry-into-force rule and the events recorded: "
+            "expected, never a fact a source gives."
+        ),
     )
     # Derived data (derive.py), never typed in: written before each commit
     # that changes what the document shows (db/deriving.py).

@@ -1,3 +1,4 @@
+import datetime
 import functools
 import operator
 import re
@@ -321,6 +322,18 @@ class DocumentQuerySet(RecordQuerySet):
         return self.exclude(
             Exists(self._rows("events").filter(document=OuterRef("pk")))
         )
+
+    def without_domestic_procedure(self, today=None):
+        """Signed over a year ago, not in force or ended, and a bound party
+        has no domestic step recorded (its status is still the document's)."""
+        today = today or datetime.date.today()
+        behind = self._bound().exclude(
+            status__in=[Status.DOMESTIC_PROCEDURES_DONE, Status.WITHDRAWN]
+        )
+        return self.filter(
+            signed_on__lt=today - datetime.timedelta(days=365),
+            status__in=[Status.SIGNED, Status.PROVISIONALLY_APPLIED],
+        ).filter(Exists(behind))
 
     def uncited(self):
         return self.exclude(

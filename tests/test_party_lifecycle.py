@@ -259,3 +259,17 @@ def test_the_api_schema_documents_the_parties_fields_and_filters(client):
     declared = {p["name"]: p for p in listing}
     assert declared["in_force_for"]["schema"]["pattern"]
     assert "awaiting" in declared
+
+
+def test_the_country_and_party_pages_count_what_is_in_force_for_them(client):
+    document, (ru, kz) = bound("RU", "KZ", entry_into_force_rule=Rule.ON_SIGNATURE)
+    waiting, _ = bound("RU", "KZ", entry_into_force_rule=Rule.LAST_NOTIFICATION)
+    step(document, Kind.WITHDRAWN, D(2021, 1, 1), ru)  # ends it for both
+    fresh, (by, kz2) = bound("BY", "KZ", entry_into_force_rule=Rule.ON_SIGNATURE)
+    for url, in_force, awaiting in [
+        (reverse("agreements:country", args=["KZ"]), "1", "1"),
+        (kz2.get_absolute_url(), "1", "0"),
+        (ru.get_absolute_url(), "0", "0"),  # withdrew
+    ]:
+        page = client.get(url).text
+        assert f'data-in-force="{in_force}" data-awaiting="{awaiting}"' in page

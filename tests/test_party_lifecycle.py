@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from agreements import dataset
 from agreements.lifecycle import expected_in_force_on
 from agreements.models import Document, LifecycleEvent, Participation, Party, Status
 
@@ -273,3 +274,22 @@ def test_the_country_and_party_pages_count_what_is_in_force_for_them(client):
     ]:
         page = client.get(url).text
         assert f'data-in-force="{in_force}" data-awaiting="{awaiting}"' in page
+
+
+def test_the_dataset_has_a_row_per_document_and_party_with_its_status():
+    document, (ru, kz) = bound("RU", "KZ", entry_into_force_rule=Rule.ON_SIGNATURE)
+    table = next(t for t in dataset.TABLES if t.name == "participations")
+    status = table.column_names.index("status")
+    assert sorted(row[status] for row in table.rows()) == ["in_force", "in_force"]
+    described = {(c["table"], c["column"]): c for c in dataset.codebook()}
+    assert (
+        "One row per document and party"
+        in (described[("participations", "status")]["description"])
+    )
+    assert (
+        "never a fact"
+        in (described[("documents", "expected_in_force_on")]["description"])
+    )
+    assert (
+        "domestic_procedures_done" in described[("participations", "status")]["values"]
+    )

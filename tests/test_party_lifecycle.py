@@ -3,9 +3,11 @@ entry-into-force rule gives: in Python (stored) and in SQL (as of a date, in
 force for a party), on the list page and in the API."""
 
 import datetime
+import io
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -293,3 +295,19 @@ def test_the_dataset_has_a_row_per_document_and_party_with_its_status():
     assert (
         "domestic_procedures_done" in described[("participations", "status")]["values"]
     )
+
+
+def test_refresh_statuses_catches_up_when_the_rules_day_comes():
+    document, (ru, kz) = bound(
+        "RU",
+        "KZ",
+        entry_into_force_rule=Rule.ON_DATE,
+        entry_into_force_on=D(2021, 1, 1),
+    )
+    # Derived before that day came (no write marks it when it does):
+    Document._base_manager.filter(pk=document.pk).update(status=Status.SIGNED)
+    Participation._base_manager.filter(document=document).update(status="signed")
+    out = io.StringIO()
+    call_command("refresh_statuses", stdout=out)
+    assert "1 document(s) checked, 1 status(es) changed" in out.getvalue()
+    assert statuses(document) == ({ru: "in_force", kz: "in_force"}, Status.IN_FORCE)

@@ -1,4 +1,3 @@
-import datetime
 import functools
 import operator
 import re
@@ -7,18 +6,11 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import OperationalError, connection, models, transaction
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import Exists, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from psycopg.errors import QueryCanceled
 
-from .lifecycle import (
-    AWAITING_RULES,
-    BOUND_ROLES,
-    DOCUMENT_STEPS,
-    STATUS_AFTER,
-    EventKind,
-    Status,
-)
+from .lifecycle_queries import LifecycleQueries
 from .marks import MarkingQuerySet
 from .text_search import TEXT_CONFIG, has_lexemes, text_snippets
 
@@ -117,7 +109,7 @@ class SourceQuerySet(RecordQuerySet):
         return self.exclude(Exists(copies.filter(source=OuterRef("pk"))))
 
 
-class DocumentQuerySet(RecordQuerySet):
+class DocumentQuerySet(LifecycleQueries, RecordQuerySet):
     def search(self, query):
         """The one search of documents (list page, API, admin): whole words.
 
@@ -323,108 +315,7 @@ class DocumentQuerySet(RecordQuerySet):
             Exists(self._rows("events").filter(document=OuterRef("pk")))
         )
 
-    def without_domestic_procedure(self, today=None):
-        """Signed over a year ago, not in force or ended, and a bound party
-        has no domestic step recorded (its status is still the document's)."""
-        today = today or datetime.date.today()
-        behind = self._bound().exclude(
-            status__in=[Status.DOMESTIC_PROCEDURES_DONE, Status.WITHDRAWN]
-        )
-        return self.filter(
-            signed_on__lt=today - datetime.timedelta(days=365),
-            status__in=[Status.SIGNED, Status.PROVISIONALLY_APPLIED],
-        ).filter(Exists(behind))
-
     def uncited(self):
         return self.exclude(
             Exists(self._rows("citations").filter(document=OuterRef("pk")))
-        )
-
-    def _bound(self):
-        """Participations whose party takes the document's steps."""
-        return self._rows("participations").filter(
-            document=OuterRef("pk"), role__in=BOUND_ROLES
-        )
-
-    def with_status_on(self, day):
-        """Annotate `status_on_day`: the status as of `day`, computed in SQL by
-        the rule `lifecycle.status_from_events` follows: ended by a withdrawal
-        from a bilateral document (or one naming no party), else in force from
-        the day the entry-into-force rule gives unless an event came after it,
-        else what the last event of the document's steps made it."""
-        events = self._rows("events").filter(
-            document=OuterRef("pk"), occurred_on__lte=day
-        )
-        last_change = events.filter(kind__in=DOCUMENT_STEPS).order_by(
-            "-occurred_on", "-pk"
-        )
-        parties = (
-            self._bound()
-            .order_by()
-            .values("document")
-            .annotate(n=models.Count("party", distinct=True))
-            .values("n")
-        )
-        withdrawals = events.filter(kind=EventKind.WITHDRAWN)
-        ending = Exists(withdrawals.filter(party__isnull=True)) | (
-            Exists(parties.filter(n=2)) & Exists(withdrawals)
-        )
-        return self.alias(
-            last_kind=Subquery(last_change.values("kind")[:1]),
-            last_on=Subquery(last_change.values("occurred_on")[:1]),
-        ).annotate(
-            status_on_day=Case(
-                When(ending, then=Value(Status.TERMINATED)),
-                When(
-                    Q(expected_in_force_on__lte=day)
-                    & (
-                        Q(last_on__isnull=True)
-                        | Q(last_on__lte=models.F("expected_in_force_on"))
-                    ),
-                    then=Value(Status.IN_FORCE),
-                ),
-                *(
-                    When(last_kind=k, then=Value(STATUS_AFTER[k]))
-                    for k in DOCUMENT_STEPS
-                ),
-                default=Value(Status.UNKNOWN),
-                output_field=models.CharField(),
-            )
-        )
-
-    def in_force_on(self, day):
-        """Documents in force on `day`; only those that ever came into force by
-        then need the (correlated) status computation."""
-        came_into_force = self._rows("events").filter(
-            document=OuterRef("pk"),
-            occurred_on__lte=day,
-            kind__in=[EventKind.ENTERED_INTO_FORCE, EventKind.RESUMED],
-        )
-        return (
-            self.filter(Exists(came_into_force) | Q(expected_in_force_on__lte=day))
-            .with_status_on(day)
-            .filter(status_on_day=Status.IN_FORCE)
-        )
-
-    def in_force_for(self, parties, day):
-        """Documents in force on `day` for any of `parties` (a queryset): the
-        document is in force and that party is bound by it and has not
-        withdrawn by then (`lifecycle.party_status`)."""
-        withdrawn = self._rows("events").filter(
-            document=OuterRef("document"),
-            party=OuterRef("party"),
-            kind=EventKind.WITHDRAWN,
-            occurred_on__lte=day,
-        )
-        staying = self._bound().filter(party__in=parties).exclude(Exists(withdrawn))
-        return self.filter(Exists(staying)).in_force_on(day)
-
-    def awaiting(self, parties):
-        """Documents whose rule asks for domestic procedures that any of
-        `parties` (a queryset) has not yet completed, as derived today."""
-        waiting = self._bound().filter(
-            party__in=parties, status__in=[Status.SIGNED, Status.PROVISIONALLY_APPLIED]
-        )
-        return self.filter(entry_into_force_rule__in=AWAITING_RULES).filter(
-            Exists(waiting)
         )

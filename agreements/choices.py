@@ -52,18 +52,54 @@ class Status(models.TextChoices):
     SUSPENDED = "suspended", _("suspended")
     TERMINATED = "terminated", _("terminated")
     EXPIRED = "expired", _("expired")
+    # A party's own standing (`Participation.status`): it has done what its law
+    # asks before the document binds it; it has left the document.
+    DOMESTIC_PROCEDURES_DONE = (
+        "domestic_procedures_done",
+        _("domestic procedures completed"),
+    )
+    WITHDRAWN = "withdrawn", _("denounced or withdrew")
 
 
 class EventKind(models.TextChoices):
     SIGNED = "signed", _("signed")
     ADOPTED = "adopted", _("adopted (reported)")
-    RATIFIED = "ratified", _("ratified or approved by a party")
+    RATIFIED = "ratified", _("ratified")
+    APPROVED = "approved", _("approved")
+    ACCEPTED = "accepted", _("accepted")
+    ACCEDED = "acceded", _("acceded")
+    NOTIFIED = "notified", _("notified completion of domestic procedures")
+    WITHDRAWN = "withdrawn", _("denounced or withdrew")
     PROVISIONALLY_APPLIED = "provisionally_applied", _("provisionally applied")
     ENTERED_INTO_FORCE = "entered_into_force", _("entered into force")
     SUSPENDED = "suspended", _("suspended")
     RESUMED = "resumed", _("resumed")
     TERMINATED = "terminated", _("terminated")
     EXPIRED = "expired", _("expired")
+
+
+class ActKind(models.TextChoices):
+    """The domestic act by which a party ratified, approved or accepted."""
+
+    LAW = "law", _("law")
+    DECREE = "decree", _("decree")
+    RESOLUTION = "resolution", _("resolution")
+    ORDER = "order", _("order")
+    OTHER = "other", _("other")
+
+
+class EntryIntoForceRule(models.TextChoices):
+    """When the document says it enters into force (its final clauses)."""
+
+    UNKNOWN = "unknown", _("not known")
+    ON_SIGNATURE = "on_signature", _("on signature")
+    ON_DATE = "on_date", _("on a fixed date")
+    LAST_NOTIFICATION = "last_notification", _("on the last notification")
+    DAYS_AFTER_LAST_NOTIFICATION = (
+        "days_after_last_notification",
+        _("a number of days after the last notification"),
+    )
+    RATIFICATION_BY_ALL = "ratification_by_all", _("on ratification by all parties")
 
 
 class ParticipationRole(models.TextChoices):

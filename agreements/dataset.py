@@ -95,7 +95,7 @@ TABLES = [
         "participations",
         models.Participation,
         [("document", "document__slug"), ("party", "party__slug")]
-        + _same("role", "signatory_ru", "signatory_en", "position"),
+        + _same("role", "signatory_ru", "signatory_en", "position", "status"),
         ("document__slug", "position", "pk"),
     ),
     Table(
@@ -104,6 +104,8 @@ TABLES = [
         [("document", "document__slug")]
         + _same("kind", "occurred_on")
         + [("party", "party__slug")]
+        + _same("act_kind", "act_number", "act_date", "act_title_ru", "act_title_en")
+        + _same("published_in_ru", "published_in_en", "act_url")
         + _same("note_ru", "note_en"),
         ("document__slug", "occurred_on", "pk"),
     ),
@@ -128,6 +130,8 @@ TABLES = [
         models.Citation,
         [("source", "source__slug"), ("document", "document__slug")]
         + [("occasion", "occasion__slug"), ("party", "party__slug")]
+        + [("event_document", "event__document__slug"), ("event_kind", "event__kind")]
+        + [("event_on", "event__occurred_on"), ("event_party", "event__party__slug")]
         + _same("field", "claim_ru", "claim_en", "quote", "kind", "confidence")
         + _same("note_ru", "note_en"),
         ("pk",),
@@ -149,6 +153,10 @@ DESCRIPTIONS = {
         "events, citations, relations) last changed (UTC).",
         "value_amount": "Stated value, in value_currency; empty when "
         "unknown or when the sources disagree (see citations).",
+        "expected_in_force_on": "The day the entry-into-force rule gives from "
+        "the events recorded (all parties notified, say): computed, expected, "
+        "never a fact a source gives. Empty while the rule or the steps it "
+        "names are not known.",
     },
     "document_sectors": {
         "document": "The document (documents.slug).",
@@ -159,8 +167,14 @@ DESCRIPTIONS = {
     },
     "events": {
         "occurred_on": "When the event happened.",
+        "party": "The party whose step it is (parties.slug): its ratification, "
+        "notification or withdrawal; empty for all parties.",
     },
     "participations": {
+        "status": "Where this party stands on the document today, derived "
+        "from the events (its own and those for all parties) and the "
+        "document's entry-into-force rule, never typed in. One row per "
+        "document and party.",
         "position": "Order of the party on the document (0 first).",
         "role": "The party's role in the document.",
     },
@@ -173,9 +187,16 @@ DESCRIPTIONS = {
         "source": "The source cited (sources.slug); empty for an "
         "editorial citation (kind = editorial).",
         "document": "The document whose fact is supported "
-        "(documents.slug); exactly one of document, occasion and party is set.",
+        "(documents.slug); exactly one of document, occasion, party and event is set.",
         "occasion": "The occasion whose fact is supported (occasions.slug).",
         "party": "The party whose fact is supported (parties.slug).",
+        "event_document": "With event_kind, event_on and event_party: the "
+        "event (events table) whose date or domestic act is supported; exactly "
+        "one of document, occasion, party and event is set.",
+        "event_kind": "The kind of the event supported (events.kind).",
+        "event_on": "The date of the event supported (events.occurred_on).",
+        "event_party": "The party of the event supported (events.party); empty "
+        "for an event of all parties.",
         "field": "Which fact of that record the citation supports: a "
         "column name of its table, or a wider fact (empty: the record as a whole).",
         "claim_en": "What the source says the value is, where it "

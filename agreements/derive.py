@@ -1,6 +1,8 @@
 """A document's derived data: computed from what analysts write, never typed in.
 
-Derived: the status (from the lifecycle events), the case-folded search text
+Derived: the status, each party's status (`Participation.status`) and the day
+the entry-into-force rule gives (from the lifecycle events, the parties and
+the rule: lifecycle.py), the case-folded search text
 and, on PostgreSQL, the search vector (from the document's own fields, its
 parties and signatories, and its attached texts), what the list's facets count
 it under (`facet_keys`, summed in `FacetCount`), and what it is shown as
@@ -35,7 +37,12 @@ from django.utils import timezone
 from . import renderings
 from .facets import FACETS, counted_path
 from .filters import DocumentFilter
-from .lifecycle import status_from_events
+from .lifecycle import (
+    bound_parties,
+    expected_in_force_on,
+    party_status,
+    status_from_events,
+)
 from .models import Document, DocumentText, FacetCount, Participation
 from .querysets import normalize
 from .text_search import TEXT_CONFIG
@@ -118,10 +125,32 @@ def facet_keys(derived):
     return {pk: sorted(found) for pk, found in keys.items()}
 
 
+# The document's own fields the lifecycle reads.
+RULE_FIELDS = ("entry_into_force_rule", "entry_into_force_days", "entry_into_force_on")
+
+
+def lifecycle(document):
+    """{column: value} of the document's derived lifecycle: its status, the day
+    its rule gives and {participation pk: status} (`party_statuses`, stored on
+    the participations), from its prefetched events and participations."""
+    events, participations = document.events.all(), document.participations.all()
+    parties = bound_parties(participations)
+    expected = expected_in_force_on(document, events, parties)
+    status = status_from_events(events, parties=parties, expected_on=expected)
+    return {
+        "status": status,
+        "expected_in_force_on": expected,
+        "party_statuses": {
+            p.pk: party_status(p.party_id, events, status) for p in participations
+        },
+    }
+
+
 def computed(ids, touched_at=None):
     """{pk: {column: value}}: every derived value of these documents (all
     existing ones among `ids`, at most BATCH) but the search vector, as they
-    should be stored; with `touched_at`, for an `updated_at` of that time."""
+    should be stored; with `touched_at`, for an `updated_at` of that time.
+    `party_statuses` is stored on the document's participations."""
     documents = Document.objects.filter(pk__in=ids).prefetch_related(
         "events",
         Prefetch(
@@ -135,9 +164,9 @@ def computed(ids, touched_at=None):
         ),
     )
     values, overrides = {}, {}
-    for document in documents.only(*Document.search_source):
+    for document in documents.only(*Document.search_source, *RULE_FIELDS):
         values[document.pk] = {
-            "status": status_from_events(document.events.all()),
+            **lifecycle(document),
             "search_text": " ".join(
                 [
                     document.build_search_text(document.participations.all()),
@@ -145,7 +174,10 @@ def computed(ids, touched_at=None):
                 ]
             ).strip(),
         }
-        overrides[document.pk] = {"status": values[document.pk]["status"]}
+        overrides[document.pk] = {
+            name: values[document.pk][name]
+            for name in ("status", "expected_in_force_on", "party_statuses")
+        }
         if touched_at:
             overrides[document.pk]["updated_at"] = touched_at
     keys = facet_keys(values)
@@ -157,7 +189,40 @@ def computed(ids, touched_at=None):
 
 def stored_columns():
     """The derived columns `computed` gives, in a fixed order."""
-    return ["status", "search_text", *renderings.columns(), "facet_keys", "rendered_by"]
+    return [
+        "status",
+        "expected_in_force_on",
+        "search_text",
+        *renderings.columns(),
+        "facet_keys",
+        "rendered_by",
+    ]
+
+
+def stored_party_statuses(ids):
+    """{pk: {participation pk: status}} as stored, of these documents."""
+    found = {pk: {} for pk in ids}
+    rows = Participation.objects.filter(document__in=ids).order_by()
+    for document, pk, status in rows.values_list("document", "pk", "status"):
+        found[document][pk] = status
+    return found
+
+
+def store_party_statuses(values):
+    """Write the participations' statuses `computed` gave, those that changed."""
+    stored = stored_party_statuses(list(values))
+    rows = [
+        (status, pk)
+        for document, row in values.items()
+        for pk, status in row["party_statuses"].items()
+        if stored[document].get(pk) != status
+    ]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {Participation._meta.db_table} SET status = %s WHERE id = %s",
+                rows,
+            )
 
 
 def facet_counts_add(delta):
@@ -235,6 +300,7 @@ def derive(ids, touched=(), counted=None):
                 "updated_at = COALESCE(%s, updated_at) WHERE id = %s",
                 rows,
             )
+        store_party_statuses(values)
         if connection.vendor == "postgresql":
             Document._base_manager.filter(pk__in=batch).update(
                 search_vector=search_vector()
@@ -261,8 +327,10 @@ def differences(ids):
         batch = ids[start : start + BATCH]
         expected = computed(batch)
         stored = Document.objects.filter(pk__in=batch).values("pk", "slug", *columns)
+        parties = stored_party_statuses(batch)
         for row in stored:
-            for column in columns:
+            row["party_statuses"] = parties[row["pk"]]
+            for column in [*columns, "party_statuses"]:
                 if row[column] != expected[row["pk"]][column]:
                     found.append(
                         (

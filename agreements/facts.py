@@ -61,6 +61,11 @@ DOCUMENT_FACTS = [
         lambda d: d.status != "unknown",
         supported_by=("status", "signed_on"),
     ),
+    DocumentFact(
+        "entry_into_force_rule",
+        _("Entry into force"),
+        lambda d: d.entry_into_force_rule != "unknown",
+    ),
     DocumentFact("term_years", _("Term"), lambda d: d.term_years),
     DocumentFact("valid_until", _("Valid until"), lambda d: d.valid_until),
     DocumentFact("value_amount", _("Value"), lambda d: d.value_amount is not None),

@@ -1,7 +1,11 @@
 """One FilterSet drives the public list, its exports and the API."""
 
+import datetime
+import re
+
 import django_filters as filters
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import BaseCSVField
@@ -12,6 +16,9 @@ from .models import DeletedDocument, Document, Occasion, Party, Sector, Source, 
 from .models.base import country_name
 from .params import UtcDateTimeField, WholeNumberField
 from .titles import shown_title, untitled
+
+COUNTRY = "[A-Z]{2}"
+PARTY_OR_COUNTRY = f"{COUNTRY}|[-a-z0-9_]+"
 
 
 def country_choices():
@@ -59,6 +66,26 @@ class CountryFilter(SubqueryMixin, filters.MultipleChoiceFilter):
 
     def labels(self, codes):
         return {code: country_name(code) for code in codes}
+
+
+@extend_schema_field({"type": "string", "pattern": PARTY_OR_COUNTRY, "maxLength": 120})
+class PartyOrCountryFilter(filters.CharFilter):
+    """One party by its slug (`kazakhstan`), or every party of a country by
+    its ISO code (`KZ`): `named_parties`."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            max_length=120,
+            validators=[RegexValidator(f"^(?:{PARTY_OR_COUNTRY})$")],
+            **kwargs,
+        )
+
+
+def named_parties(value):
+    """The parties a `PartyOrCountryFilter` value names (a queryset)."""
+    if re.fullmatch(COUNTRY, value):
+        return Party.objects.filter(country=value)
+    return Party.objects.filter(slug=value)
 
 
 class IntegerFilter(filters.NumberFilter):
@@ -174,6 +201,13 @@ class DocumentFilter(SearchFilter):
     in_force_on = filters.DateFilter(
         label=_("In force on"), method="filter_in_force_on"
     )
+    in_force_for = PartyOrCountryFilter(
+        label=_("In force for (party or country)"), method="filter_in_force_for"
+    )
+    awaiting = PartyOrCountryFilter(
+        label=_("Awaiting domestic procedures in (party or country)"),
+        method="filter_awaiting",
+    )
     expires_before = filters.DateFilter(
         label=_("Valid until before"), field_name="valid_until", lookup_expr="lt"
     )
@@ -205,7 +239,17 @@ class DocumentFilter(SearchFilter):
         fields = []
 
     def filter_in_force_on(self, queryset, name, value):
+        if self.form.cleaned_data.get("in_force_for"):
+            return queryset  # in force for that party on this day: one filter
         return queryset.in_force_on(value)
+
+    def filter_in_force_for(self, queryset, name, value):
+        """On `in_force_on` if given, else today."""
+        day = self.form.cleaned_data.get("in_force_on") or datetime.date.today()
+        return queryset.in_force_for(named_parties(value), day)
+
+    def filter_awaiting(self, queryset, name, value):
+        return queryset.awaiting(named_parties(value))
 
     def as_of_day(self):
         return self.form.cleaned_data.get("as_of") if self.is_valid() else None

@@ -14,7 +14,7 @@ from .models import Document, LifecycleEvent, Occasion, Participation, Party, Se
 
 REQUIRED = {"slug", "kind"}
 # Read back, never written from the file (texts are files: attach them with attach_text).
-DERIVED = {"status", "updated_at", "texts"}
+DERIVED = {"status", "expected_in_force_on", "updated_at", "texts"}
 FIELDS = [
     c
     for c in COLUMNS
@@ -172,6 +172,9 @@ def parse_row(where, row, lookups):
     data["legal_level"] = data["legal_level"] or Document.Level.UNKNOWN
     data["title_status"] = data["title_status"] or Document.TitleStatus.UNKNOWN
     data["signed_precision"] = data["signed_precision"] or "day"
+    data["entry_into_force_rule"] = (
+        data["entry_into_force_rule"] or Document.Rule.UNKNOWN
+    )
     form = RowForm(data, instance=existing)
     if not form.is_valid():
         for name, messages in form.errors.items():

@@ -29,7 +29,7 @@ SHOWN_ON = {
     "document": ["pk", "relations_out__to_document", "relations_in__from_document"],
     "participation": ["participations"],
     "lifecycleevent": ["events"],
-    "citation": ["citations"],
+    "citation": ["citations", "events__citations"],
     "documenttext": ["texts"],
     "researchquestion": ["research_questions"],
     "documentrelation": ["relations_out", "relations_in"],
@@ -89,6 +89,8 @@ def shown_now(instance, using, raw=False):
     """The documents that show a record just saved. A document a fixture
     writes shows only itself: the rows relating others to it follow."""
     name = instance._meta.model_name
+    if name == "citation" and getattr(instance, "event_id", None):
+        return documents_showing(_one(instance, using))  # its event's document
     if name in OWN_DOCUMENTS:
         return {getattr(instance, f) for f in OWN_DOCUMENTS[name]} - {None}
     if name == "document" and raw:

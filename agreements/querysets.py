@@ -6,11 +6,11 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import OperationalError, connection, models, transaction
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import Exists, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from psycopg.errors import QueryCanceled
 
-from .lifecycle import STATUS_AFTER, EventKind, Status
+from .lifecycle_queries import LifecycleQueries
 from .marks import MarkingQuerySet
 from .text_search import TEXT_CONFIG, has_lexemes, text_snippets
 
@@ -109,7 +109,7 @@ class SourceQuerySet(RecordQuerySet):
         return self.exclude(Exists(copies.filter(source=OuterRef("pk"))))
 
 
-class DocumentQuerySet(RecordQuerySet):
+class DocumentQuerySet(LifecycleQueries, RecordQuerySet):
     def search(self, query):
         """The one search of documents (list page, API, admin): whole words.
 
@@ -226,7 +226,17 @@ class DocumentQuerySet(RecordQuerySet):
             .defer(*DERIVED_COLUMNS)
             .prefetch_related(
                 Prefetch(
-                    "events", queryset=self._rows("events").select_related("party")
+                    "events",
+                    queryset=self._rows("events")
+                    .select_related("party")
+                    .prefetch_related(
+                        Prefetch(
+                            "citations",
+                            queryset=self._rows("citations")
+                            .select_related("source")
+                            .prefetch_related("source__archived_copies"),
+                        )
+                    ),
                 ),
                 Prefetch(
                     "citations",
@@ -308,35 +318,4 @@ class DocumentQuerySet(RecordQuerySet):
     def uncited(self):
         return self.exclude(
             Exists(self._rows("citations").filter(document=OuterRef("pk")))
-        )
-
-    def with_status_on(self, day):
-        """Annotate `status_on_day`: the status as of `day`, computed in SQL."""
-        last_change = (
-            self._rows("events")
-            .filter(document=OuterRef("pk"), occurred_on__lte=day)
-            .filter(kind__in=list(STATUS_AFTER))
-            .order_by("-occurred_on", "-pk")
-            .values("kind")[:1]
-        )
-        return self.alias(last_kind=Subquery(last_change)).annotate(
-            status_on_day=Case(
-                *(When(last_kind=k, then=Value(s)) for k, s in STATUS_AFTER.items()),
-                default=Value(Status.UNKNOWN),
-                output_field=models.CharField(),
-            )
-        )
-
-    def in_force_on(self, day):
-        """Documents in force on `day`; only those that ever came into force by
-        then need the (correlated) status computation."""
-        came_into_force = self._rows("events").filter(
-            document=OuterRef("pk"),
-            occurred_on__lte=day,
-            kind__in=[EventKind.ENTERED_INTO_FORCE, EventKind.RESUMED],
-        )
-        return (
-            self.filter(Exists(came_into_force))
-            .with_status_on(day)
-            .filter(status_on_day=Status.IN_FORCE)
         )

@@ -34,6 +34,18 @@ def register(*columns):
     return decorator
 
 
+def apply(document, overrides):
+    """Give a document read for rendering the values the derivation is about
+    to store: its own columns, and its participations' statuses
+    (`party_statuses`: {participation pk: status})."""
+    overrides = dict(overrides)
+    statuses = overrides.pop("party_statuses", {})
+    for name, value in overrides.items():
+        setattr(document, name, value)
+    for participation in document.participations.all():
+        participation.status = statuses.get(participation.pk, participation.status)
+
+
 def columns():
     """Every stored rendering's column, in a fixed order."""
     return [column for group in RENDERERS for column in group]

@@ -374,6 +374,7 @@ def test_party_picker_offers_the_state_before_its_ministries(
         ("no_english_title", "without_english_title"),
         ("no_dated_event", "without_events"),
         ("disputed", "disputed"),
+        ("no_domestic_procedure", "without_domestic_procedure"),
     ],
 )
 def test_work_queue_lists_what_the_data_quality_rules_find(
@@ -389,6 +390,31 @@ def test_work_queue_lists_what_the_data_quality_rules_find(
     listed = {doc.pk for doc in response.context["cl"].result_list}
     assert expected and listed == expected
     assert len(listed) < Document.objects.count()
+
+
+def test_a_partys_ratification_with_its_act_is_one_inline_row(analyst_client, seeded):
+    doc = Document.objects.get(slug="astana-2023-tpp-memorandum")
+    kz = doc.participations.get(party__country="KZ")
+    url = reverse("admin:agreements_document_change", args=[doc.pk])
+    data = change_form_data(analyst_client, url)
+    row = {
+        "kind": "ratified",
+        "occurred_on": "2024-03-01",
+        "party": kz.party_id,
+        "act_kind": "law",
+        "act_number": "61-VIII",
+        "act_date": "2024-02-28",
+        "published_in_ru": "Ведомости Парламента РК, 2024 г., № 5",
+    }
+    n = int(data["events-TOTAL_FORMS"])
+    data.update({f"events-{n}-{name}": value for name, value in row.items()})
+    data["events-TOTAL_FORMS"] = str(n + 1)
+    response = analyst_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    event = doc.events.get(kind="ratified")
+    assert (event.party, event.act_number) == (kz.party, "61-VIII")
+    kz.refresh_from_db()
+    assert kz.status == "domestic_procedures_done"
 
 
 def unidentified():

@@ -105,6 +105,8 @@ PARAMS = [
     "signed_after",
     "signed_before",
     "in_force_on",
+    "in_force_for",
+    "awaiting",
     "ordering",
     "page",
     "country",

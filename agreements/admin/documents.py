@@ -65,6 +65,10 @@ class WorkQueueFilter(admin.SimpleListFilter):
         "title_unknown": (_("title unknown"), "title_unknown"),
         "without_parties": (_("parties not known"), "without_parties"),
         "undated": (_("signing date not known"), "undated"),
+        "no_domestic_procedure": (
+            _("signed over a year ago, no domestic procedure recorded for a party"),
+            "without_domestic_procedure",
+        ),
     }
 
     def lookups(self, request, model_admin):
@@ -84,10 +88,28 @@ class ParticipationInline(admin.TabularInline):
 
 
 class LifecycleEventInline(admin.TabularInline):
+    """One row an event: a party's ratification or notification with the
+    domestic act that made it; its sources on the event's own page."""
+
     model = models.LifecycleEvent
     extra = 0
     autocomplete_fields = ["party"]
-    fields = ["kind", "occurred_on", "party", "note_ru", "note_en"]
+    show_change_link = True
+    fields = [
+        "kind",
+        "occurred_on",
+        "party",
+        "act_kind",
+        "act_number",
+        "act_date",
+        "act_title_ru",
+        "act_title_en",
+        "published_in_ru",
+        "published_in_en",
+        "act_url",
+        "note_ru",
+        "note_en",
+    ]
 
 
 class DocumentCitationInline(CitationInline):
@@ -151,7 +173,14 @@ class DocumentAdmin(RecordAdmin):
         RelationInline,
         DocumentTextInline,
     ]
-    readonly_fields = ["status", "disputed", "version", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "expected_in_force_on",
+        "disputed",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -192,8 +221,27 @@ class DocumentAdmin(RecordAdmin):
             },
         ),
         (
+            _("Entry into force"),
+            {
+                "fields": [
+                    (
+                        "entry_into_force_rule",
+                        "entry_into_force_days",
+                        "entry_into_force_on",
+                    )
+                ]
+            },
+        ),
+        (
             _("Derived"),
-            {"fields": ["status", "disputed", "version", ("created_at", "updated_at")]},
+            {
+                "fields": [
+                    ("status", "expected_in_force_on"),
+                    "disputed",
+                    "version",
+                    ("created_at", "updated_at"),
+                ]
+            },
         ),
     ]
 

@@ -110,7 +110,7 @@ class SourceAdmin(RelatedCountMixin, RecordAdmin):
 class CitationAdmin(PickerLabelMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "field", "claim_en", "confidence", "source"]
     list_filter = ["confidence", "field", "source"]
-    list_select_related = ["source", "document", "occasion", "party"]
+    list_select_related = ["source", "document", "occasion", "party", "event"]
     search_fields = [
         "quote",
         "claim_ru",
@@ -118,16 +118,39 @@ class CitationAdmin(PickerLabelMixin, SimpleHistoryAdmin):
         "document__slug",
         "source__slug",
     ]
-    autocomplete_fields = ["source", "document", "occasion", "party"]
+    autocomplete_fields = ["source", "document", "occasion", "party", "event"]
+
+
+class EventCitationInline(CitationInline):
+    fk_name = "event"
 
 
 @admin.register(models.LifecycleEvent)
 class LifecycleEventAdmin(PickerLabelMixin, SimpleHistoryAdmin):
-    list_display = ["document", "kind", "occurred_on", "party"]
-    list_filter = ["kind"]
+    """An event, its domestic act and the sources of both (a document's page
+    enters the event in one row; its sources are entered here)."""
+
+    list_display = ["document", "kind", "occurred_on", "party", "act_number"]
+    list_filter = ["kind", "act_kind"]
+    inlines = [EventCitationInline]
+    fieldsets = [
+        (None, {"fields": ["document", ("kind", "occurred_on", "party")]}),
+        (
+            _("Domestic act"),
+            {
+                "fields": [
+                    ("act_kind", "act_number", "act_date"),
+                    ("act_title_ru", "act_title_en"),
+                    ("published_in_ru", "published_in_en"),
+                    "act_url",
+                ]
+            },
+        ),
+        (None, {"fields": [("note_ru", "note_en")]}),
+    ]
     list_select_related = ["document", "party"]
     date_hierarchy = "occurred_on"
-    search_fields = ["document__slug", "note_ru", "note_en"]
+    search_fields = ["document__slug", "act_number", "note_ru", "note_en"]
     autocomplete_fields = ["document", "party"]
 
 

@@ -5,6 +5,7 @@ and its list row, rendered by the API's own serializers (registered with
 from django.utils import translation
 from rest_framework.renderers import JSONRenderer
 
+from .. import renderings
 from ..models import Document
 from ..renderings import register
 from .serializers import DocumentListSerializer, DocumentSerializer
@@ -25,8 +26,7 @@ def api_renderings(ids, overrides):
     rendered = {}
     with translation.override("en"):  # the API's one language
         for document in Document.objects.with_details().filter(pk__in=ids):
-            for name, value in overrides.get(document.pk, {}).items():
-                setattr(document, name, value)
+            renderings.apply(document, overrides.get(document.pk, {}))
             rendered[document.pk] = {
                 "api_record": render(record.to_representation(document)).decode(),
                 "api_row": render(row.to_representation(document)).decode(),

@@ -53,17 +53,6 @@ class ParticipationSerializer(ModelSerializer):
         fields = ["party", "role", "signatory_ru", "signatory_en"]
 
 
-class EventSerializer(ModelSerializer):
-    note = former_field("note")
-    party = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, allow_null=True
-    )
-
-    class Meta:
-        model = LifecycleEvent
-        fields = ["kind", "occurred_on", "party", "note_ru", "note_en", "note"]
-
-
 class CitationSerializer(ModelSerializer):
     claim = former_field("claim")
     note = former_field("note")
@@ -83,6 +72,39 @@ class CitationSerializer(ModelSerializer):
             "note_en",
             "note",
             "source",
+        ]
+
+
+class EventSerializer(ModelSerializer):
+    note = former_field("note")
+    party = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The party whose step this is; null for all parties.",
+    )
+    citations = CitationSerializer(
+        many=True, read_only=True, help_text="The sources of the event and its act."
+    )
+
+    class Meta:
+        model = LifecycleEvent
+        fields = [
+            "kind",
+            "occurred_on",
+            "party",
+            "act_kind",
+            "act_number",
+            "act_date",
+            "act_title_ru",
+            "act_title_en",
+            "published_in_ru",
+            "published_in_en",
+            "act_url",
+            "note_ru",
+            "note_en",
+            "note",
+            "citations",
         ]
 
 
@@ -123,6 +145,12 @@ class PartyInDetailSerializer(PartyInListSerializer):
 
     signatory_ru = serializers.CharField()
     signatory_en = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=Status.choices,
+        read_only=True,
+        help_text="Where this party stands today, derived from the events and "
+        "the entry-into-force rule.",
+    )
 
 
 class TextSnippetMixin(serializers.Serializer):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .. import choices
-from ..lifecycle import Status, status_from_events
+from ..lifecycle import Status, bound_parties, status_from_events
 from ..querysets import DERIVED_COLUMNS, DocumentQuerySet, normalize
 from ..titles import shown_title, untitled
 from .base import (
@@ -34,6 +34,7 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
     Kind = choices.DocumentKind
     Level = choices.LegalLevel
     TitleStatus = choices.TitleStatus
+    Rule = choices.EntryIntoForceRule
 
     # Bounded so that titles fit the ordering indexes (B-tree rows < 2.7 kB).
     title_ru = models.TextField(_("title (Russian)"), max_length=1000, blank=True)
@@ -87,6 +88,26 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
         _("currency"), max_length=3, blank=True, validators=[validate_currency]
     )
     full_text_url = URLField(_("full text"), max_length=500, blank=True)
+    # When the document says it enters into force (lifecycle.py reads it).
+    entry_into_force_rule = models.CharField(
+        _("entry into force"),
+        max_length=30,
+        choices=Rule.choices,
+        default=Rule.UNKNOWN,
+        help_text=_("As the document's final clauses state it."),
+    )
+    entry_into_force_days = models.PositiveSmallIntegerField(
+        _("days after the last notification"),
+        null=True,
+        blank=True,
+        help_text=_("Only for «a number of days after the last notification»."),
+    )
+    entry_into_force_on = models.DateField(
+        _("enters into force on"),
+        null=True,
+        blank=True,
+        help_text=_("Only for «on a fixed date»."),
+    )
     sectors = models.ManyToManyField(
         Sector, verbose_name=_("sectors"), related_name="documents", blank=True
     )
@@ -98,6 +119,17 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
         editable=False,
         db_index=True,
         help_text=_("Derived from the lifecycle events; edit the events, not this."),
+    )
+    # Derived: the day the entry-into-force rule gives from the events
+    # (lifecycle.expected_in_force_on); shown as expected, never as a fact.
+    expected_in_force_on = models.DateField(
+        _("expected to enter into force on"),
+        null=True,
+        editable=False,
+        help_text=_(
+            "Computed from the entry-into-force rule and the events recorded: "
+            "expected, never a fact a source gives."
+        ),
     )
     # Derived data (derive.py), never typed in: written before each commit
     # that changes what the document shows (db/deriving.py).
@@ -137,6 +169,10 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
         "value_amount",
         "value_currency",
         "full_text_url",
+        "entry_into_force_rule",
+        "entry_into_force_days",
+        "entry_into_force_on",
+        "expected_in_force_on",
     )
     search_source = (
         "slug",
@@ -250,6 +286,17 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
             errors["value_currency"] = _("Give the currency of the value.")
         if self.valid_until and self.signed_on and self.valid_until <= self.signed_on:
             errors["valid_until"] = _("The end date must be after the signing date.")
+        rule = self.entry_into_force_rule
+        if (rule == self.Rule.ON_DATE) != bool(self.entry_into_force_on):
+            errors["entry_into_force_on"] = _(
+                "Give the date exactly when the rule is «on a fixed date»."
+            )
+        days_rule = rule == self.Rule.DAYS_AFTER_LAST_NOTIFICATION
+        if days_rule != (self.entry_into_force_days is not None):
+            errors["entry_into_force_days"] = _(
+                "Give the days exactly when the rule counts days after the last "
+                "notification."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -273,7 +320,12 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
 
     def status_on(self, day=None):
         """Status as of `day` (today if None), from the events recorded up to it."""
-        return status_from_events(self.events.all(), day)
+        return status_from_events(
+            self.events.all(), day, self.bound_parties(), self.expected_in_force_on
+        )
+
+    def bound_parties(self):
+        return bound_parties(self.participations.all())
 
     def disputed_fields(self):
         """Fields for which the cited sources give different claims; a claim the

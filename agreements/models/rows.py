@@ -13,6 +13,7 @@ from .base import (
     Bilingual,
     NaturalKeyed,
     Timestamped,
+    URLField,
     either_language,
     localized_property,
     optional_link,
@@ -45,7 +46,16 @@ class Participation(NaturalKeyed, Bilingual, Timestamped):
         _("signatory (English)"), max_length=300, blank=True
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
+    # Derived (derive.py, lifecycle.party_status), never typed in: where this
+    # party stands today.
+    status = models.CharField(
+        _("status"),
+        max_length=24,
+        choices=choices.Status.choices,
+        default=choices.Status.UNKNOWN,
+        editable=False,
+    )
+    history = HistoricalRecords(excluded_fields=["status"])
 
     natural_key_lookups = ("document__slug", "party__slug", "role")
 
@@ -67,6 +77,7 @@ class Participation(NaturalKeyed, Bilingual, Timestamped):
 
 class LifecycleEvent(NaturalKeyed, Bilingual, Timestamped):
     Kind = choices.EventKind
+    ActKind = choices.ActKind
 
     document = models.ForeignKey(
         Document, on_delete=models.CASCADE, related_name="events"
@@ -77,8 +88,35 @@ class LifecycleEvent(NaturalKeyed, Bilingual, Timestamped):
         Party,
         "events",
         verbose_name=_("by party"),
-        help_text=_("For a ratification: which party ratified."),
+        help_text=_(
+            "The party whose step this is (ratification, notification, "
+            "withdrawal); empty for all parties."
+        ),
     )
+    # The domestic act by which the party took the step, as published.
+    act_kind = models.CharField(
+        _("domestic act"), max_length=12, choices=ActKind.choices, blank=True
+    )
+    act_number = models.CharField(_("act number"), max_length=100, blank=True)
+    act_date = models.DateField(_("act date"), null=True, blank=True)
+    act_title_ru = models.TextField(
+        _("act title (Russian)"), max_length=LONG_TEXT, blank=True
+    )
+    act_title_en = models.TextField(
+        _("act title (English)"), max_length=LONG_TEXT, blank=True
+    )
+    published_in_ru = models.CharField(
+        _("published in (Russian)"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "E.g. «Бюллетень международных договоров РК, 2013 г., № 6, ст. 57»."
+        ),
+    )
+    published_in_en = models.CharField(
+        _("published in (English)"), max_length=500, blank=True
+    )
+    act_url = URLField(_("act link"), max_length=500, blank=True)
     note_ru = models.TextField(_("note (Russian)"), max_length=LONG_TEXT, blank=True)
     note_en = models.TextField(_("note (English)"), max_length=LONG_TEXT, blank=True)
     history = HistoricalRecords()
@@ -110,6 +148,12 @@ class LifecycleEvent(NaturalKeyed, Bilingual, Timestamped):
 
     note = either_language("note")
     shown_note = localized_property("note")
+    act_title = localized_property("act_title")
+    published_in = localized_property("published_in")
+
+    @property
+    def has_act(self):
+        return bool(self.act_kind or self.act_number or self.act_date or self.act_url)
 
     def natural_key(self):
         """The day as ISO text, as the fixtures write it."""

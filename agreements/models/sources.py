@@ -1,5 +1,7 @@
 """Where facts come from: sources and the citations that tie them to records."""
 
+import functools
+import operator
 import re
 
 from django.core.exceptions import ValidationError
@@ -26,6 +28,7 @@ from .base import (
 )
 from .documents import Document
 from .records import Occasion, Party
+from .rows import LifecycleEvent
 
 
 class Source(Versioned, SlugKeyed, Bilingual, Timestamped):
@@ -160,7 +163,17 @@ def citable_facts():
             whole,
             *facts(Party, ["name_ru", "name_en", "kind", "country", "parent"]),
         ],
+        # An event as a whole (its date and kind) or its domestic act.
+        "event": [
+            whole,
+            *facts(LifecycleEvent, ["occurred_on", "act_number", "act_date"]),
+            *facts(LifecycleEvent, ["published_in_ru", "published_in_en"]),
+        ],
     }
+
+
+# What a citation can support: one record of these kinds.
+SUBJECTS = ("document", "occasion", "party", "event")
 
 
 def _subject(model):
@@ -172,7 +185,7 @@ def _subject(model):
 class Citation(NaturalKeyed, Bilingual, Timestamped):
     Kind = choices.CitationKind
 
-    SUBJECTS = ("document", "occasion", "party")
+    SUBJECTS = SUBJECTS
 
     Confidence = choices.Confidence
 
@@ -194,13 +207,16 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
     document = _subject(Document)
     occasion = _subject(Occasion)
     party = _subject(Party)
+    event = _subject(LifecycleEvent)
     field = models.CharField(
         _("field"),
         max_length=40,
         blank=True,
         choices=[
-            (model._meta.verbose_name, citable_facts()[model._meta.model_name])
-            for model in (Document, Occasion, Party)
+            (model._meta.verbose_name, citable_facts()[subject])
+            for subject, model in zip(
+                SUBJECTS, (Document, Occasion, Party, LifecycleEvent), strict=True
+            )
         ],
         help_text=_("Which fact of the record this source supports."),
     )
@@ -234,6 +250,10 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
         "document__slug",
         "occasion__slug",
         "party__slug",
+        "event__document__slug",
+        "event__kind",
+        "event__occurred_on",
+        "event__party__slug",
         "field",
     )
     objects = CitationQuerySet.as_manager()
@@ -244,11 +264,18 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
         verbose_name_plural = _("citations")
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    document__isnull=False, occasion__isnull=True, party__isnull=True
-                )
-                | Q(document__isnull=True, occasion__isnull=False, party__isnull=True)
-                | Q(document__isnull=True, occasion__isnull=True, party__isnull=False),
+                condition=functools.reduce(
+                    operator.or_,
+                    (
+                        Q(
+                            **{
+                                f"{other}__isnull": other != subject
+                                for other in SUBJECTS
+                            }
+                        )
+                        for subject in SUBJECTS
+                    ),
+                ),
                 name="citation_has_one_subject",
             ),
             # A sourced citation names its source; an editorial one has none and
@@ -267,7 +294,7 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
                     condition=Q(**{f"{subject}__isnull": False}),
                     name=f"one_citation_per_{subject}_field_source",
                 )
-                for subject in ("document", "occasion", "party")
+                for subject in SUBJECTS
             ),
             *(
                 models.UniqueConstraint(
@@ -275,7 +302,7 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
                     condition=Q(**{f"{subject}__isnull": False}, kind="editorial"),
                     name=f"one_editorial_citation_per_{subject}_field",
                 )
-                for subject in ("document", "occasion", "party")
+                for subject in SUBJECTS
             ),
         ]
 
@@ -291,7 +318,7 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
 
     @property
     def subject(self):
-        return self.document or self.occasion or self.party
+        return self.document or self.occasion or self.party or self.event
 
     @property
     def confidence_short(self):
@@ -340,7 +367,7 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
         subjects = self.subject_names()
         if len(subjects) != 1:
             raise ValidationError(
-                _("A citation supports exactly one document, occasion or party.")
+                _("A citation supports exactly one document, occasion, party or event.")
             )
         facts = dict(citable_facts()[subjects[0]])
         if self.field not in facts:

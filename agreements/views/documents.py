@@ -19,6 +19,7 @@ from ..models import Document, Release
 from ..models.releases import MAX_NUMBER
 from ..params import ParameterError, parse_int
 from ..provenance import document_facts, field_label
+from ..standing import standings
 
 PAGE_SIZE = 25
 
@@ -207,11 +208,13 @@ class DocumentDetailView(DetailView):
             (r.incoming_phrase, r.from_document, r.shown_note)
             for r in doc.relations_in.all()
         ]
+        facts = {fact.name: fact for fact in document_facts(doc)}
         context.update(
             disputed=disputed,
             disputed_labels=[(f, field_label(Document, f)) for f in disputed],
             citations_by_field=citations_by_field(Document, doc.citations.all()),
-            facts={fact.name: fact for fact in document_facts(doc)},
+            facts=facts,
+            standings=standings(doc, facts["status"]),
             relations=relations,
         )
         return context

@@ -1,6 +1,8 @@
 """The pages of the records documents are filed under: parties, countries,
 sectors, occasions and sources, each a list and a page per record."""
 
+import datetime
+
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.db.models.functions import Length
@@ -9,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from ..filters import named_parties
 from ..models import Document, Occasion, Participation, Party, Sector, Source
 from ..models.base import country_name
 from ..provenance import field_label
@@ -51,6 +54,28 @@ class DocumentsOfMixin:
         return context
 
 
+class InForceForMixin:
+    """A party's or country's page says how many documents are in force for
+    it today and how many await its domestic procedures, each a link to the
+    filtered list (`in_force_for`, `awaiting`: the value `in_force_value`)."""
+
+    def in_force_value(self):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        value = self.in_force_value()
+        parties = named_parties(value)
+        context["standing"] = {
+            "value": value,
+            "in_force": Document.objects.in_force_for(
+                parties, datetime.date.today()
+            ).count(),
+            "awaiting": Document.objects.awaiting(parties).count(),
+        }
+        return context
+
+
 class PartyListView(ListView):
     queryset = (
         Party.objects.select_related("parent")
@@ -60,7 +85,7 @@ class PartyListView(ListView):
     context_object_name = "parties"
 
 
-class PartyDetailView(DocumentsOfMixin, DetailView):
+class PartyDetailView(InForceForMixin, DocumentsOfMixin, DetailView):
     """A party's documents, with those of the bodies that belong to it (a state's
     ministries and regions), the count split between its own and theirs."""
 
@@ -77,6 +102,9 @@ class PartyDetailView(DocumentsOfMixin, DetailView):
 
     def filter_params(self):
         return {"party": [p.slug for p in [self.object, *self.subordinates]]}
+
+    def in_force_value(self):
+        return self.object.slug
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -111,7 +139,7 @@ class CountryListView(TemplateView):
         return context
 
 
-class CountryDetailView(DocumentsOfMixin, TemplateView):
+class CountryDetailView(InForceForMixin, DocumentsOfMixin, TemplateView):
     """Every document with a party of one country: its state, the state's
     ministries and regions, its companies; counted by kind of party."""
 
@@ -122,6 +150,9 @@ class CountryDetailView(DocumentsOfMixin, TemplateView):
 
     def filter_params(self):
         return {"country": self.code}
+
+    def in_force_value(self):
+        return self.code
 
     def get_context_data(self, **kwargs):
         self.code = country_or_404(self.kwargs["code"])

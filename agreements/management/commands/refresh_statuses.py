@@ -3,13 +3,13 @@ import time
 
 from django.core.management.base import BaseCommand, no_translations
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import Q
 from django.db.models.functions import TruncDate
 
 from agreements.derive import BATCH
-from agreements.lifecycle import status_from_events
 from agreements.management.progress import ProgressCommand
 from agreements.marks import mark
-from agreements.models import Document, LifecycleEvent
+from agreements.models import Document, LifecycleEvent, Status
 
 
 class Command(ProgressCommand, BaseCommand):
@@ -37,16 +37,20 @@ class Command(ProgressCommand, BaseCommand):
                 self.progress("documents re-derived", done + BATCH, len(pks), started)
             self.stdout.write(self.style.SUCCESS(f"{len(pks)} document(s) re-derived."))
             return
-        documents = Document.objects.only("pk", "status").prefetch_related("events")
+        today = datetime.date.today()
+        documents = Document.objects.only(
+            "pk", "status", "expected_in_force_on"
+        ).prefetch_related("events", "participations")
         ahead = LifecycleEvent.objects.filter(
-            occurred_on__lte=datetime.date.today(),
-            occurred_on__gt=TruncDate("created_at"),
+            occurred_on__lte=today, occurred_on__gt=TruncDate("created_at")
         )
-        documents = documents.filter(pk__in=ahead.values("document"))
+        # The day an entry-into-force rule gives may have come since.
+        rule_day_come = Q(expected_in_force_on__lte=today) & ~Q(status=Status.IN_FORCE)
+        documents = documents.filter(Q(pk__in=ahead.values("document")) | rule_day_come)
         checked, stale = 0, []
         for document in documents.iterator(chunk_size=2000):
             checked += 1
-            if status_from_events(document.events.all()) != document.status:
+            if document.status_on(today) != document.status:
                 stale.append(document.pk)
         with transaction.atomic():  # derived (and touched) as it commits
             mark(DEFAULT_DB_ALIAS, stale)

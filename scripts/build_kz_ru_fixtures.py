@@ -83,11 +83,10 @@ def build(collection, notes, owner, errors):
     names a record of, so that each file loads after those before it."""
     rows = []
 
-    def base_row(row, *names):
-        rows.append(("base", {collection, *names}, row))
+    def collection_row(kind):
+        return lambda row, *names: rows.append((kind, {collection, *names}, row))
 
-    def acts_row(row, *names):
-        rows.append(("acts", {collection, *names}, row))
+    base_row, acts_row = collection_row("base"), collection_row("acts")
 
     for slug, s in notes.get("sources", {}).items():
         if not s.get("url") or not s.get("read_on"):
@@ -139,7 +138,15 @@ def build(collection, notes, owner, errors):
                 base_row(row, c.get("source"))
     for d in notes.get("documents", []):
         slug = d["slug"]
-        owner[slug] = collection
+        # Where the document loads: its notes' file, or its occasion's if later.
+        owner[slug] = {collection, d.get("occasion")}
+
+        def base_row(row, *names, _slug=slug):
+            rows.append(("base", {collection, _slug, *names}, row))
+
+        def acts_row(row, *names, _slug=slug):
+            rows.append(("acts", {collection, _slug, *names}, row))
+
         fields = {
             "created_at": STAMP,
             "updated_at": STAMP,
@@ -162,7 +169,7 @@ def build(collection, notes, owner, errors):
             "full_text_url": d.get("full_text_url", ""),
             "sectors": [],
         }
-        base_row(rec("document", **fields), d.get("occasion"))
+        base_row(rec("document", **fields))
         cited = set()
         for c in d.get("cite", []):
             for field in c["facts"]:
@@ -234,6 +241,21 @@ def build(collection, notes, owner, errors):
     return rows
 
 
+def place(name, owner):
+    """The index of the file a record loads from: a collection's own, the
+    collection that defines a name, or for a document the latest of its
+    collection and its occasion's. A name no notes define is astana-2023's
+    (a party or occasion), loaded first."""
+    if name in COLLECTIONS:
+        return COLLECTIONS.index(name)
+    found = owner.get(name)
+    if found is None:
+        return 0
+    if isinstance(found, set):
+        return max(place(n, owner) for n in found if n)
+    return COLLECTIONS.index(found)
+
+
 def citation(c, subject, field, errors):
     if c.get("editorial"):
         return rec(
@@ -303,12 +325,7 @@ def main():
         rows += build(collection, notes, owner, errors)
     files = {}
     for kind, names, row in rows:
-        # A name no notes define is astana-2023's (a party), loaded first.
-        last = max(
-            COLLECTIONS.index(owner.get(n, n))
-            for n in names
-            if n in COLLECTIONS or n in owner
-        )
+        last = max(place(n, owner) for n in names)
         files.setdefault((COLLECTIONS[last], kind), []).append(row)
     for n, collection in enumerate(COLLECTIONS):
         after = ", ".join(["astana-2023", *(f"kz-ru-{c}" for c in COLLECTIONS[:n])])

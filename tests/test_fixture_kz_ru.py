@@ -16,10 +16,13 @@ from pathlib import Path
 import pytest
 import yaml
 from django.core.management import call_command
+from django.db import transaction
 
 from agreements.management.commands.seed import FIXTURES
 from agreements.models import Citation, Document, LifecycleEvent, Occasion, Source
 from agreements.provenance import EDITORIAL, SOURCED, document_facts
+
+from .conftest import SEED_MODELS
 
 ROOT = Path(__file__).resolve().parents[1] / "fixtures"
 KZ_RU = [name for name in FIXTURES if name.startswith("kz-ru-")]
@@ -43,9 +46,21 @@ def kz_ru_slugs():
     }
 
 
+@pytest.fixture(scope="module")
+def dump(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Every fixture loaded once by natural keys and dumped by primary keys
+    (as conftest's `seed_dump` does for astana-2023)."""
+    path = tmp_path_factory.mktemp("kz-ru") / "all.json"
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", *FIXTURES, verbosity=0)
+        call_command("dumpdata", *SEED_MODELS, output=str(path), verbosity=0)
+        transaction.set_rollback(True)
+    return path
+
+
 @pytest.fixture
-def loaded(db):
-    call_command("loaddata", *FIXTURES, verbosity=0)
+def loaded(db, dump):
+    call_command("loaddata", dump, verbosity=0)
     return Document.objects.filter(slug__in=kz_ru_slugs())
 
 
@@ -86,6 +101,16 @@ def test_every_source_has_an_address_and_the_date_it_was_read(loaded):
     assert sources.count() >= 30
     assert not sources.filter(url="").exists()
     assert not sources.filter(accessed_on__isnull=True).exists()
+
+
+def test_a_kazakh_page_shows_the_kazakh_title_and_others_name_it(client, loaded):
+    slug = "kz-ru-2009-border-joint-control"
+    title_kk = loaded.get(slug=slug).title_kk
+    kazakh = client.get(f"/kk/documents/{slug}/").content.decode()
+    heading = kazakh[kazakh.index("<h1") : kazakh.index("</h1>")]
+    assert title_kk in heading
+    russian = client.get(f"/ru/documents/{slug}/").content.decode()
+    assert "Название (каз.)" in russian and title_kk in russian
 
 
 def test_the_issue_25_parts_cite_every_event_and_name_real_records(loaded):

@@ -61,7 +61,9 @@ ACT_FIELDS = (
 def sentences(text):
     import re
 
-    return len([s for s in re.split(r"(?<=[.!?])\s+(?=[А-ЯЁA-ZӘҒҚҢӨҰҮҺІ«\"(])", text) if s])
+    return len(
+        [s for s in re.split(r"(?<=[.!?])\s+(?=[А-ЯЁA-ZӘҒҚҢӨҰҮҺІ«\"(])", text) if s]
+    )
 
 
 def quote_problems(quote):
@@ -86,7 +88,7 @@ def build(collection, notes, owner, errors):
     def collection_row(kind):
         return lambda row, *names: rows.append((kind, {collection, *names}, row))
 
-    base_row, acts_row = collection_row("base"), collection_row("acts")
+    base_row = collection_row("base")
 
     for slug, s in notes.get("sources", {}).items():
         if not s.get("url") or not s.get("read_on"):
@@ -185,18 +187,32 @@ def build(collection, notes, owner, errors):
             if value and fact not in cited and name not in cited:
                 errors.append(f"{slug}: {name} is given but not cited")
         for n, party in enumerate(d.get("parties", []), start=1):
-            base_row(
-                rec(
-                    "participation",
-                    document=[slug],
-                    party=[party],
-                    role="party",
-                    position=n,
-                    signatory_ru="",
-                    signatory_en="",
-                ),
-                party,
+            # A party, or {party, signatory_ru, signatory_en, person}: the
+            # signatory as the source writes it and, with issue 25, as a person.
+            given = party if isinstance(party, dict) else {"party": party}
+            party = given["party"]
+            participation = dict(
+                document=[slug],
+                party=[party],
+                role="party",
+                position=n,
+                signatory_ru=given.get("signatory_ru", ""),
+                signatory_en=given.get("signatory_en", ""),
             )
+            base_row(rec("participation", **participation), party)
+            person = given.get("person")
+            if person:
+                acts_row(rec("person", **person_fields(person)))
+                acts_row(rec("position", **position_fields(person, party)))
+                acts_row(
+                    rec(
+                        "participation",
+                        **participation,
+                        person=[person["slug"]],
+                        person_position=[person["slug"], person["position_ru"], None],
+                    ),
+                    party,
+                )
         if d.get("parties") and "participations" not in cited:
             errors.append(f"{slug}: parties are given but not cited")
         for e in d.get("events", []):
@@ -239,6 +255,28 @@ def build(collection, notes, owner, errors):
                 r["to"],
             )
     return rows
+
+
+def person_fields(person):
+    return {
+        "slug": person["slug"],
+        "name_ru": person["name_ru"],
+        "name_en": person.get("name_en", ""),
+        "wikidata_id": "",
+    }
+
+
+def position_fields(person, party):
+    """The post as the source names it, held on the day of signature; when
+    it began and ended is not known (null)."""
+    return {
+        "person": [person["slug"]],
+        "title_ru": person["position_ru"],
+        "title_en": person.get("position_en", ""),
+        "party": [party],
+        "held_from": None,
+        "held_until": None,
+    }
 
 
 def place(name, owner):
@@ -295,6 +333,8 @@ ORDER = [
     "source",
     "party",
     "occasion",
+    "person",
+    "position",
     "document",
     "participation",
     "lifecycleevent",
@@ -302,6 +342,17 @@ ORDER = [
     "documentidentifier",
     "citation",
 ]
+
+
+def unique(rows):
+    """Each row once (a person who signed several documents is one record)."""
+    seen, kept = set(), []
+    for row in rows:
+        key = yaml.safe_dump(row, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            kept.append(row)
+    return kept
 
 
 def model_order(row):
@@ -337,7 +388,7 @@ def main():
                 "# Needs issue 25's models: domestic acts, event citations, identifiers.\n",
             ),
         ]:
-            found = sorted(files.get((collection, kind), []), key=model_order)
+            found = sorted(unique(files.get((collection, kind), [])), key=model_order)
             text = yaml.safe_dump(found, allow_unicode=True, sort_keys=False, width=100)
             header = HEADER.format(collection=collection, after=after) + extra
             (OUT / name).write_text(header + text, encoding="utf-8")

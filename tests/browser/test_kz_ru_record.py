@@ -29,9 +29,13 @@ def test_screenshots_of_a_real_document_and_the_country_page(browser, record, la
     assert TITLE_KK in page.inner_text("main")
     if lang == "kk":
         assert TITLE_KK in page.inner_text("h1")
-    page.screenshot(path=str(SCREENSHOTS / f"kz-ru-document-{lang}.png"), full_page=True)
+    page.screenshot(
+        path=str(SCREENSHOTS / f"kz-ru-document-{lang}.png"), full_page=True
+    )
     page.goto(f"{record}/{lang}/countries/KZ/")
-    assert "Декларация о переходе межгосударственных отношений" in page.inner_text("main")
+    assert "Декларация о переходе межгосударственных отношений" in page.inner_text(
+        "main"
+    )
     page.screenshot(path=str(SCREENSHOTS / f"country-kazakhstan-{lang}.png"))
     for name in (f"kz-ru-document-{lang}.png", f"country-kazakhstan-{lang}.png"):
         assert (SCREENSHOTS / name).stat().st_size > 10_000

@@ -215,7 +215,8 @@ def build(collection, notes, owner, errors):
                 )
         if d.get("parties") and "participations" not in cited:
             errors.append(f"{slug}: parties are given but not cited")
-        for e in d.get("events", []):
+        by_source = {}
+        for e in d.get("events", []) + signing(d):
             key = [slug, e["kind"], str(e["date"]), e.get("party")]
             event = dict(
                 document=[slug],
@@ -228,10 +229,24 @@ def build(collection, notes, owner, errors):
             base_row(rec("lifecycleevent", **event))
             act = {f: e[f] for f in ACT_FIELDS if e.get(f)}
             acts_row(rec("lifecycleevent", **event, **act))
-            # The passage, as a citation of the document's events (loadable
-            # now) and, with issue 25, of the event itself.
-            base_row(citation(e, {"document": [slug]}, "events", errors), e["source"])
+            # The passage cites the event itself (issue 25) and, loadable now,
+            # the document's events: one citation per source, its passages joined.
             acts_row(citation(e, {"event": key}, "", errors), e["source"])
+            by_source.setdefault(e["source"], []).append(e)
+        for source, events in by_source.items():
+            joined = {
+                "source": source,
+                "quote": "\n[…]\n".join(dict.fromkeys(e["quote"] for e in events)),
+                "confidence": min(
+                    (e.get("confidence", "high") for e in events), key=CONFIDENCE.index
+                ),
+                "note_en": " ".join(e["note_en"] for e in events if e.get("note_en")),
+                "note_ru": " ".join(e["note_ru"] for e in events if e.get("note_ru")),
+            }
+            row = citation(
+                joined, {"document": [slug]}, "events", errors, bounded=False
+            )
+            base_row(row, source)
         for i in d.get("identifiers", []):
             acts_row(
                 rec(
@@ -255,6 +270,21 @@ def build(collection, notes, owner, errors):
                 r["to"],
             )
     return rows
+
+
+def signing(d):
+    """The signature as an event, when the notes date it to the day and give
+    no such event: cited by the first sourced passage that gives the date."""
+    given = d.get("events", [])
+    if d.get("signed_precision", "day") != "day" or not d.get("signed_on"):
+        return []
+    if any(e["kind"] == "signed" for e in given):
+        return []
+    for c in d.get("cite", []):
+        if "signed_on" in c["facts"] and c.get("source"):
+            passage = {k: c[k] for k in ("source", "quote", "confidence") if k in c}
+            return [{**passage, "kind": "signed", "date": d["signed_on"]}]
+    return []
 
 
 def person_fields(person):
@@ -294,7 +324,10 @@ def place(name, owner):
     return COLLECTIONS.index(found)
 
 
-def citation(c, subject, field, errors):
+CONFIDENCE = ["low", "medium", "high"]
+
+
+def citation(c, subject, field, errors, bounded=True):
     if c.get("editorial"):
         return rec(
             "citation",
@@ -312,7 +345,7 @@ def citation(c, subject, field, errors):
     quote = c.get("quote", "")
     if not quote:
         errors.append(f"{subject} {field}: a sourced citation needs its passage")
-    for problem in quote_problems(quote):
+    for problem in quote_problems(quote) if bounded else []:
         errors.append(f"{subject} {field}: passage {problem}")
     return rec(
         "citation",

@@ -93,8 +93,7 @@ class DerivingWrapper:
 
     # Django's transaction hooks.
     def commit(self):
-        derived = bool(self.marked)
-        if derived:
+        if self.marked:
             try:
                 self.derive_marked()
             except Exception:
@@ -102,10 +101,6 @@ class DerivingWrapper:
                 raise
         self.counted, self.loaded = {}, set()
         super().commit()
-        if derived:
-            from agreements.data_version import bump_data_version
-
-            bump_data_version()  # what announce_change leaves to the commit
 
     def savepoint_commit(self, sid):
         # The application's outermost block inside a test's transaction.

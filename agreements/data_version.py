@@ -59,6 +59,14 @@ def announce_change(*args, sender=None, **kwargs):
     if kwargs.get("raw"):
         return  # a fixture row: loaddata announces the whole load once
     bump_data_version()
-    pending = transaction.get_connection().run_on_commit
-    if not any(func is bump_data_version for _ids, func, _robust in pending):
+    connection = transaction.get_connection()
+    pending = connection.run_on_commit
+    if any(func is bump_data_version for _ids, func, _robust in pending):
+        return
+    if connection.in_atomic_block or connection.get_autocommit():
         transaction.on_commit(bump_data_version)
+    else:
+        # Committing now (the derivation a commit runs first, db/deriving.py),
+        # where on_commit() refuses: Django runs the hook once the commit is
+        # done and autocommit is back, as it would have run one added before.
+        pending.append((set(), bump_data_version, False))

@@ -282,6 +282,31 @@ def _cell(value):
     return "" if value is None else csv_cell(str(value))
 
 
+# What the collection is and is not: the release's README and JSON say it,
+# so that no count in it is read as the whole relationship.
+COLLECTION = """\
+The records are the Kazakhstan–Russia documents that a researcher could source
+fact by fact from the stored public pages read for them (fixtures/README.md):
+the Kazakh legal database Adilet (ratification laws and government resolutions
+with the agreement's title, place and date of signature and its entry into
+force with the Bulletin of International Treaties reference), Russian federal
+ratification laws and reference systems, and news reports of the occasions at
+which documents were signed. Every fact is quoted from its source, marked
+editorial with a note, or left empty as unknown.
+
+Limits. This is a sample, not the treaty register. No source read gives the
+number of documents the two states have concluded since 1992, so the share of
+the whole relationship is unknown; where a source counts the documents of one
+occasion, the records hold 3 of the 14 signed in Moscow on 12 November 2025
+(Kazinform) and 1 of the joint statement and 20 agreements of 27 November 2024
+(CMN.KZ). What decided inclusion was what the pages read give, not a
+document's importance: Kazakh acts are better covered than Russian ones (most
+records have Kazakhstan's ratification or approval and its entry into force, few
+have Russia's), documents known only from another document's preamble have no
+events, and a document reported by the news has only what the report says. An
+empty cell means "not found in the sources read", never "did not happen".
+"""
+
 README = """# Agreement Tracker: the whole dataset
 
 Generated {generated_at}. Licence: {licence[name]}, {licence[url]}.
@@ -294,6 +319,9 @@ a single quote, so that no spreadsheet runs it as a formula.
 
 Every column of every file is explained in codebook.csv.
 
+## The collection and its limits
+
+{collection}
 ## Tables
 
 {tables}
@@ -302,7 +330,12 @@ Every column of every file is explained in codebook.csv.
 
 def readme(generated_at):
     tables = "\n".join(f"- {t.name}.csv" for t in TABLES)
-    return README.format(generated_at=generated_at, licence=LICENCE, tables=tables)
+    return README.format(
+        generated_at=generated_at,
+        licence=LICENCE,
+        tables=tables,
+        collection=COLLECTION,
+    )
 
 
 class _Sink:
@@ -364,6 +397,7 @@ def json_chunks():
         "title": "Agreement Tracker: the whole dataset",
         "generated_at": timezone.now().isoformat(timespec="seconds"),
         "licence": LICENCE,
+        "collection": COLLECTION,
         "codebook": codebook(),
     }
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "tables": {'

@@ -45,6 +45,7 @@ class DocumentFact(NamedTuple):
 DOCUMENT_FACTS = [
     DocumentFact("title_ru", _("Title (Russian)"), lambda d: d.title_ru),
     DocumentFact("title_en", _("Title (English)"), lambda d: d.title_en),
+    DocumentFact("title_kk", _("Title (Kazakh)"), lambda d: d.title_kk),
     DocumentFact("kind", _("Kind"), lambda d: d.kind != "unknown"),
     DocumentFact("legal_level", _("Legal level"), lambda d: d.legal_level != "unknown"),
     DocumentFact("signed_on", _("Signed"), lambda d: d.signed_on),

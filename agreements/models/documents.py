@@ -39,6 +39,12 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
     # Bounded so that titles fit the ordering indexes (B-tree rows < 2.7 kB).
     title_ru = models.TextField(_("title (Russian)"), max_length=1000, blank=True)
     title_en = models.TextField(_("title (English)"), max_length=1000, blank=True)
+    title_kk = models.TextField(
+        _("title (Kazakh)"),
+        max_length=1000,
+        blank=True,
+        help_text=_("The official Kazakh title, where a source gives one."),
+    )
     title_status = models.CharField(
         _("title certainty"),
         max_length=12,
@@ -154,6 +160,7 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
         "slug",
         "title_ru",
         "title_en",
+        "title_kk",
         "title_status",
         "kind",
         "legal_level",
@@ -178,6 +185,7 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
         "slug",
         "title_ru",
         "title_en",
+        "title_kk",
         "summary_ru",
         "summary_en",
         "place_ru",

@@ -2,6 +2,8 @@
 
 `make run` calls this on every start: once analysts have documents, it loads
 nothing, so an edit is never overwritten by the fixture it started from.
+The fixtures load in this order: each names only records of those before it
+(parties, occasions and sources by natural key).
 """
 
 from django.core.management import call_command
@@ -9,17 +11,22 @@ from django.core.management.base import BaseCommand, no_translations
 
 from agreements.models import Document
 
-FIXTURE = "astana-2023"
+FIXTURES = [
+    "astana-2023",
+    "kz-ru-adilet",
+    "kz-ru-pravo",
+    "kz-ru-occasions",
+]
 
 
 class Command(BaseCommand):
-    help = "Load the astana-2023 fixture if the database has no documents yet."
+    help = "Load the seed fixtures (fixtures/) if the database has no documents yet."
 
     @no_translations  # one language: the English of the messages around them
     def handle(self, *args, **options):
         if Document.objects.exists():
             self.stdout.write(
-                f"Documents exist: {FIXTURE} not loaded (nothing overwritten)."
+                f"Documents exist: {', '.join(FIXTURES)} not loaded (nothing overwritten)."
             )
             return
-        call_command("loaddata", FIXTURE, verbosity=options["verbosity"])
+        call_command("loaddata", *FIXTURES, verbosity=options["verbosity"])

@@ -25,12 +25,14 @@ SNIPPET_TEXT_CHARS = 100_000
 
 def has_lexemes(query, using="default"):
     """Whether full-text search has a word of `query` to look for: not when it
-    is only punctuation, or (PostgreSQL) only stop words such as "the of"."""
+    is only punctuation, or only stop words such as "the of"."""
     if not re.search(r"[^\W_]", query or ""):
         return False
     connection = connections[using]
     if connection.vendor != "postgresql":
-        return True
+        from .stemming import search_words
+
+        return bool(search_words(query))
     # The stemming languages' stop words: 'simple' (Kazakh) keeps every word,
     # so "the of and" would otherwise always be something to look for.
     configs = sorted(set(TEXT_CONFIG.values()) - {"simple"})

@@ -20,6 +20,7 @@ from .research import ResearchQuestion
 from .rows import DocumentRelation, LifecycleEvent, Participation
 from .sources import Citation, Source
 from .texts import ArchivedCopy, DocumentText, StoredFile
+from .words import DocumentWords
 
 __all__ = [
     "ArchivedCopy",
@@ -29,6 +30,7 @@ __all__ = [
     "Document",
     "DocumentRelation",
     "DocumentText",
+    "DocumentWords",
     "FacetCount",
     "LifecycleEvent",
     "Localized",

@@ -52,7 +52,7 @@ def main():
     manage(env, "migrate", "--noinput")
     manage(env, "loaddata", "astana-2023")
     started = time.perf_counter()
-    manage(env, "generate_sample_data", str(args.documents), "--seed", "1")
+    manage(env, "generate_sample_data", str(args.documents), "--seed", "1", "--force")
     generated = time.perf_counter() - started
 
     os.environ.update(env)
@@ -78,8 +78,12 @@ def main():
         return lambda: (list(qs.values_list("pk", flat=True)[:25]), qs.count())
 
     total = Document.objects.count()
-    print(f"{total} documents; generate_sample_data {args.documents}: {generated:.1f} s")
-    print("| query | FTS5 stemmed: matches | p50 ms | p95 ms | LIKE: matches | p50 ms |")
+    print(
+        f"{total} documents; generate_sample_data {args.documents}: {generated:.1f} s"
+    )
+    print(
+        "| query | FTS5 stemmed: matches | p50 ms | p95 ms | LIKE: matches | p50 ms |"
+    )
     print("|---|---:|---:|---:|---:|---:|")
     for query in QUERIES:
         stemmed, scanned = Document.objects.search(query), like(query)

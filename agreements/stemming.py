@@ -50,18 +50,26 @@ def search_words(query):
     return [w for w in normalize(query or "").split() if w not in STOP_WORDS]
 
 
+def forms(word):
+    """The forms a (case-folded) query word may have in the index: itself, and
+    its stems in the languages whose stemmer takes it."""
+    return sorted(
+        {word}
+        | {
+            stemmer.stemWord(word)
+            for language in ("ru", "en")
+            if (stemmer := _stemmer(word, language))
+        }
+    )
+
+
 def match_expression(query):
     """An FTS5 query: every word of `query` in any of its indexed forms, the
     last also as a prefix; "" when it has no word to look for."""
     words = search_words(query)
     terms = []
     for position, word in enumerate(words, 1):
-        forms = {word} | {
-            stemmer.stemWord(word)
-            for language in ("ru", "en")
-            if (stemmer := _stemmer(word, language))
-        }
-        quoted = [f'"{form}"' for form in sorted(forms)]
+        quoted = [f'"{form}"' for form in forms(word)]
         if position == len(words):
             quoted.append(f'"{word}"*')
         terms.append(f"({' OR '.join(quoted)})")

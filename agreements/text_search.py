@@ -84,7 +84,8 @@ def text_snippets(documents, query):
     the document's texts, a passage around it with the matches between \x02 and
     \x03 (None when no text matches). PostgreSQL: `ts_headline` over the texts
     that match in their language's configuration; SQLite: a plain excerpt
-    around the first word found (`files.excerpt`, registered per connection)."""
+    around the first word found, or the stem of one (`files.excerpt`,
+    registered per connection)."""
     query = (query or "").strip()
     if not query:
         return documents
@@ -95,10 +96,18 @@ def text_snippets(documents, query):
     if connections[documents.db].vendor == "postgresql":
         texts = _postgresql_snippets(texts, query)
     else:
+        from .stemming import forms, search_words
+
+        # Each word, then its stems: the start of its other forms in the text.
+        stems = [
+            form
+            for word in search_words(query)
+            for form in sorted(forms(word), key=len, reverse=True)
+        ]
         texts = texts.annotate(
             snippet=models.Func(
                 Left("extracted_text", SNIPPET_TEXT_CHARS),
-                Value(query),
+                Value(" ".join(stems)),
                 function="agreements_excerpt",
                 output_field=models.TextField(),
             )

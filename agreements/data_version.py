@@ -59,6 +59,11 @@ def announce_change(*args, sender=None, **kwargs):
     if kwargs.get("raw"):
         return  # a fixture row: loaddata announces the whole load once
     bump_data_version()
-    pending = transaction.get_connection().run_on_commit
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        # Autocommit: bumped as it is written. Or a derivation run as the
+        # transaction commits (db/deriving.py), which bumps once it committed.
+        return
+    pending = connection.run_on_commit
     if not any(func is bump_data_version for _ids, func, _robust in pending):
         transaction.on_commit(bump_data_version)

@@ -12,6 +12,7 @@ from agreements import renderings
 from agreements.models import Document, DocumentWords, FacetCount
 
 from .conftest import assert_derived
+from .factories import DocumentFactory
 from .test_export import csv_rows
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,17 @@ def test_a_missing_or_stale_search_index_row_is_found_and_fixed(seeded):
     assert "Fixed." in check("--fix")
     assert memo in Document.objects.search("Кокшетау")
     assert_derived()
+
+
+def test_fix_stores_in_a_transaction_of_its_own(transactional_db):
+    """Outside a test's transaction, as on a server: the marks are derived as
+    the command's transaction commits (this raised TransactionManagementError
+    when nothing had announced the change before)."""
+    planted = DocumentFactory(title_en="Heliotrope")
+    Document._base_manager.filter(pk=planted.pk).update(search_text="stale")
+    assert "Fixed." in check("--fix")
+    assert "0 derived value(s) differ" in check()
+    assert planted in Document.objects.search("heliotrope")
 
 
 def test_sample_and_since_check_part_of_the_documents(seeded):

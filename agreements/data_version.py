@@ -60,10 +60,12 @@ def announce_change(*args, sender=None, **kwargs):
         return  # a fixture row: loaddata announces the whole load once
     bump_data_version()
     connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        # Autocommit: bumped as it is written. Or a derivation run as the
-        # transaction commits (db/deriving.py), which bumps once it committed.
-        return
     pending = connection.run_on_commit
-    if not any(func is bump_data_version for _ids, func, _robust in pending):
+    if any(func is bump_data_version for _ids, func, _robust in pending):
+        return
+    if connection.in_atomic_block:
         transaction.on_commit(bump_data_version)
+    elif not connection.get_autocommit():
+        # A derivation run as the transaction commits (db/deriving.py): Django
+        # refuses on_commit() there, but runs what is queued once committed.
+        pending.append((set(), bump_data_version, False))

@@ -93,8 +93,7 @@ class DerivingWrapper:
 
     # Django's transaction hooks.
     def commit(self):
-        derived = bool(self.marked)
-        if derived:
+        if self.marked:
             try:
                 self.derive_marked()
             except Exception:
@@ -102,10 +101,6 @@ class DerivingWrapper:
                 raise
         self.counted, self.loaded = {}, set()
         super().commit()
-        if derived:  # what it announced, now that others can read it
-            from agreements.data_version import bump_data_version
-
-            bump_data_version()
 
     def savepoint_commit(self, sid):
         # The application's outermost block inside a test's transaction.

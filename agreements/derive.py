@@ -3,8 +3,9 @@
 Derived: the status, each party's status (`Participation.status`) and the day
 the entry-into-force rule gives (from the lifecycle events, the parties and
 the rule: lifecycle.py), the case-folded search text
-and, on PostgreSQL, the search vector (from the document's own fields, its
-parties and signatories, and its attached texts), what the list's facets count
+and, on PostgreSQL, the search vector, on SQLite its stemmed words in the FTS5
+index (`DocumentWords`; from the document's own fields, its parties and
+signatories, and its attached texts), what the list's facets count
 it under (`facet_keys`, summed in `FacetCount`), and what it is shown as
 (`renderings`: API record and row, CSV line, with the code version that made
 them).
@@ -43,8 +44,9 @@ from .lifecycle import (
     party_status,
     status_from_events,
 )
-from .models import Document, DocumentText, FacetCount, Participation
+from .models import Document, DocumentText, DocumentWords, FacetCount, Participation
 from .querysets import normalize
+from .stemming import stems
 from .text_search import TEXT_CONFIG
 
 BATCH = 2000
@@ -97,6 +99,39 @@ def search_vector():
         )
         + SearchVector("slug", config="simple", weight="D"),
     )
+
+
+def search_words(document, participations, texts):
+    """{column: stemmed words} of a document's row in the SQLite search index:
+    what `search_vector` holds on PostgreSQL, weighed by column in the same
+    four steps (title, summary, names, texts), each field stemmed in its
+    language (`stemming.stems`), attached texts cut as the vector cuts them."""
+    names = {"ru": [document.place_ru], "en": [document.place_en]}
+    for p in participations:
+        names["ru"] += [p.party.name_ru, p.signatory_ru]
+        names["en"] += [p.party.name_en, p.signatory_en]
+    attached = {language: [] for language in TEXT_CONFIG}
+    for text in sorted(texts, key=lambda t: t.pk):
+        if text.language in attached and text.extracted_text:
+            attached[text.language].append(text.extracted_text[:VECTOR_TEXT_LIMIT])
+
+    def words(*fields):
+        return " ".join(filter(None, (stems(text, lang) for text, lang in fields)))
+
+    return {
+        "title": words((document.title_ru, "ru"), (document.title_en, "en")),
+        "summary": words((document.summary_ru, "ru"), (document.summary_en, "en")),
+        "names": words(
+            *((" ".join(filter(None, n)), lang) for lang, n in names.items()),
+            (document.slug, None),
+        ),
+        "texts": words(
+            *(
+                (" ".join(parts)[:VECTOR_TEXT_LIMIT], language)
+                for language, parts in attached.items()
+            )
+        ),
+    }
 
 
 def facet_keys(derived):
@@ -164,6 +199,7 @@ def computed(ids, touched_at=None):
         ),
     )
     values, overrides = {}, {}
+    indexed = connection.vendor == "sqlite"  # else: the search vector
     for document in documents.only(*Document.search_source, *RULE_FIELDS):
         values[document.pk] = {
             **lifecycle(document),
@@ -174,6 +210,10 @@ def computed(ids, touched_at=None):
                 ]
             ).strip(),
         }
+        if indexed:
+            values[document.pk]["search_words"] = search_words(
+                document, document.participations.all(), document.texts.all()
+            )
         overrides[document.pk] = {
             name: values[document.pk][name]
             for name in ("status", "expected_in_force_on", "party_statuses")
@@ -305,8 +345,27 @@ def derive(ids, touched=(), counted=None):
             Document._base_manager.filter(pk__in=batch).update(
                 search_vector=search_vector()
             )
+        else:
+            words_store(batch, {pk: row["search_words"] for pk, row in values.items()})
         done.update((pk, row["facet_keys"]) for pk, row in values.items())
     return done
+
+
+def words_store(ids, words):
+    """Replace the search index rows of documents `ids` with `words` ({pk:
+    {column: words}}): a document not in `words` (deleted) loses its row."""
+    columns = ["title", "summary", "names", "texts"]
+    table = DocumentWords._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE rowid IN ({', '.join(['%s'] * len(ids))})",
+            list(ids),
+        )
+        cursor.executemany(
+            f"INSERT INTO {table} (rowid, {', '.join(columns)}) "
+            f"VALUES (%s, {', '.join(['%s'] * len(columns))})",
+            [[pk, *(row[c] for c in columns)] for pk, row in words.items()],
+        )
 
 
 class Differs(Func):
@@ -320,7 +379,7 @@ class Differs(Func):
 def differences(ids):
     """[(pk, slug, column, stored, expected)] for every derived value of these
     documents that is not what `computed` gives now (the search vector too, on
-    PostgreSQL)."""
+    PostgreSQL; the search index row, on SQLite)."""
     found = []
     columns = stored_columns()
     for start in range(0, len(ids), BATCH):
@@ -349,7 +408,26 @@ def differences(ids):
                 .values_list("pk", "slug")
             )
             found += [(pk, slug, "search_vector", "…", "…") for pk, slug in stale]
+        else:
+            found += words_differences(batch, expected)
     return found
+
+
+def words_differences(ids, expected):
+    """[(pk, slug, "search_words", stored, expected)] where a document's row in
+    the SQLite search index is missing or not `expected` ({pk: computed})."""
+    stored = {
+        row.pop("document"): row
+        for row in DocumentWords.objects.filter(document__in=ids).values(
+            "document", "title", "summary", "names", "texts"
+        )
+    }
+    slugs = dict(Document.objects.filter(pk__in=ids).values_list("pk", "slug"))
+    return [
+        (pk, slugs[pk], "search_words", stored.get(pk), row["search_words"])
+        for pk, row in sorted(expected.items())
+        if stored.get(pk) != row["search_words"]
+    ]
 
 
 def facet_count_differences():

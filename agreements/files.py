@@ -198,8 +198,9 @@ def extract(file, content_type):
 
 def excerpt(text, query, width=120):
     """A passage of `text` around the first word of `query` found in it, in any
-    case, the match between \\x02 and \\x03; None if no word occurs. (SQLite's
-    stand-in for PostgreSQL's ts_headline.)"""
+    case, the match (to the end of the word it starts: a stem finds its forms)
+    between \\x02 and \\x03; None if no word occurs. (SQLite's stand-in for
+    PostgreSQL's ts_headline.)"""
     if not text or not query:
         return None
     folded = text.lower().replace("ё", "е")
@@ -207,6 +208,8 @@ def excerpt(text, query, width=120):
         at = folded.find(word)
         if at >= 0 and len(folded) == len(text):
             start, end = max(0, at - width), at + len(word)
+            while end < len(text) and text[end].isalnum():
+                end += 1
             before = text[start:at].split(" ", 1)[-1] if start else text[:at]
             after = text[end : end + width].rsplit(" ", 1)[0]
             passage = f"{before}\x02{text[at:end]}\x03{after}"

@@ -116,11 +116,11 @@ class DocumentQuerySet(LifecycleQueries, RecordQuerySet):
         PostgreSQL: full-text search in Russian and English (stemmed, so
         «соглашения» finds «соглашение»; web-search syntax: "quoted phrases",
         -exclusions, or), best matches first; plain words that match nothing
-        find near-misses by trigram word similarity instead. Elsewhere: every
-        word as the start of a word of the text.
+        find near-misses by trigram word similarity instead. SQLite: the same
+        stemming in its FTS5 index (`stemmed`), best matches first.
         """
         if connection.vendor != "postgresql":
-            return self.starting_words(query)
+            return self.stemmed(query)
         if not has_lexemes(query, self.db):
             return self  # nothing to look for: as if no query were given
         wanted = functools.reduce(
@@ -150,14 +150,20 @@ class DocumentQuerySet(LifecycleQueries, RecordQuerySet):
             .order_by("-rank", *self.model._meta.ordering)
         )
 
-    def starting_words(self, query):
-        """Records with a word starting with each word of `query`, in any case."""
-        qs = self
-        for word in normalize(query).split():
-            qs = qs.filter(
-                Q(search_text__startswith=word) | Q(search_text__contains=f" {word}")
-            )
-        return qs
+    def stemmed(self, query):
+        """SQLite: documents with every word of `query` in one of its forms (the
+        last also as the start of a word), best matches first (bm25: title,
+        summary, names, texts); all of them when it has no word to look for."""
+        from .stemming import match_expression
+
+        expression = match_expression(query)
+        if not expression:
+            return self
+        return (
+            self.filter(words__index__matches=expression)
+            .annotate(rank=-models.F("words__rank"))
+            .order_by("-rank", *self.model._meta.ordering)
+        )
 
     def _rows(self, relation):
         """The queryset of a related model (`events` → LifecycleEvent objects)."""

@@ -25,12 +25,14 @@ SNIPPET_TEXT_CHARS = 100_000
 
 def has_lexemes(query, using="default"):
     """Whether full-text search has a word of `query` to look for: not when it
-    is only punctuation, or (PostgreSQL) only stop words such as "the of"."""
+    is only punctuation, or only stop words such as "the of"."""
     if not re.search(r"[^\W_]", query or ""):
         return False
     connection = connections[using]
     if connection.vendor != "postgresql":
-        return True
+        from .stemming import search_words
+
+        return bool(search_words(query))
     # The stemming languages' stop words: 'simple' (Kazakh) keeps every word,
     # so "the of and" would otherwise always be something to look for.
     configs = sorted(set(TEXT_CONFIG.values()) - {"simple"})
@@ -82,7 +84,8 @@ def text_snippets(documents, query):
     the document's texts, a passage around it with the matches between \x02 and
     \x03 (None when no text matches). PostgreSQL: `ts_headline` over the texts
     that match in their language's configuration; SQLite: a plain excerpt
-    around the first word found (`files.excerpt`, registered per connection)."""
+    around the first word found, or the stem of one (`files.excerpt`,
+    registered per connection)."""
     query = (query or "").strip()
     if not query:
         return documents
@@ -93,10 +96,18 @@ def text_snippets(documents, query):
     if connections[documents.db].vendor == "postgresql":
         texts = _postgresql_snippets(texts, query)
     else:
+        from .stemming import forms, search_words
+
+        # Each word, then its stems: the start of its other forms in the text.
+        stems = [
+            form
+            for word in search_words(query)
+            for form in sorted(forms(word), key=len, reverse=True)
+        ]
         texts = texts.annotate(
             snippet=models.Func(
                 Left("extracted_text", SNIPPET_TEXT_CHARS),
-                Value(query),
+                Value(" ".join(stems)),
                 function="agreements_excerpt",
                 output_field=models.TextField(),
             )

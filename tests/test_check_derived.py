@@ -6,15 +6,18 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from agreements import renderings
-from agreements.models import Document, FacetCount
+from agreements.models import Document, DocumentWords, FacetCount
 
 from .conftest import assert_derived
+from .factories import DocumentFactory
 from .test_export import csv_rows
 
 pytestmark = pytest.mark.django_db
 MEMO = "astana-2023-tpp-memorandum"
+WORDS = DocumentWords._meta.db_table
 
 
 def check(*args):
@@ -58,6 +61,47 @@ def test_a_planted_stale_value_is_found_by_document_and_column_and_fixed(seeded)
     assert "Fixed." in check("--fix")
     assert "0 derived value(s) differ" in check()
     assert_derived()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's search index")
+def test_a_missing_or_stale_search_index_row_is_found_and_fixed(seeded):
+    """As a hand-edited database would leave them: the memorandum's row of
+    stemmed words gone, another document's row holding other words."""
+    memo = Document.objects.get(slug=MEMO)
+    other = Document.objects.exclude(pk=memo.pk).order_by("pk")[0]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {WORDS} WHERE rowid = %s", [memo.pk])
+        cursor.execute(
+            f"UPDATE {WORDS} SET title = 'stale' WHERE rowid = %s", [other.pk]
+        )
+    assert memo not in Document.objects.search("Кокшетау")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="differ in 2 document"):
+        call_command("check_derived", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert f"{MEMO} (id {memo.pk}) search_words: stored None, expected {{" in "\n".join(
+        lines
+    )
+    assert any(
+        line.startswith(
+            f"{other.slug} (id {other.pk}) search_words: stored {{'title': 'stale'"
+        )
+        for line in lines
+    )
+    assert "Fixed." in check("--fix")
+    assert memo in Document.objects.search("Кокшетау")
+    assert_derived()
+
+
+def test_fix_stores_in_a_transaction_of_its_own(transactional_db):
+    """Outside a test's transaction, as on a server: the marks are derived as
+    the command's transaction commits (this raised TransactionManagementError
+    when nothing had announced the change before)."""
+    planted = DocumentFactory(title_en="Heliotrope")
+    Document._base_manager.filter(pk=planted.pk).update(search_text="stale")
+    assert "Fixed." in check("--fix")
+    assert "0 derived value(s) differ" in check()
+    assert planted in Document.objects.search("heliotrope")
 
 
 def test_sample_and_since_check_part_of_the_documents(seeded):

@@ -170,6 +170,13 @@ def test_snippets_are_none_without_a_query_or_a_match():
     assert "\x02grain\x03" in snippet.lower()
 
 
+def test_a_snippet_shows_the_word_in_the_form_the_text_has():
+    doc = DocumentFactory()
+    attach(doc, "a.txt", "Поставки энергетики и зерна.".encode(), language="ru")
+    snippet = Document.objects.search("энергетика").with_text_snippets("энергетика")
+    assert "\x02энергетики\x03" in snippet.get().text_snippet
+
+
 @pytest.mark.parametrize(
     "name, content, content_type, inline",
     [

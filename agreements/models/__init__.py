@@ -21,6 +21,7 @@ from .research import ResearchQuestion
 from .rows import DocumentRelation, LifecycleEvent, Participation
 from .sources import Citation, Source
 from .texts import ArchivedCopy, DocumentText, StoredFile
+from .words import DocumentWords
 
 __all__ = [
     "ArchivedCopy",
@@ -31,6 +32,7 @@ __all__ = [
     "DocumentRelation",
     "DocumentText",
     "Immutable",
+    "DocumentWords",
     "FacetCount",
     "LifecycleEvent",
     "Localized",

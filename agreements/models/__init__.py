@@ -15,9 +15,10 @@ from .base import (
     validate_currency,
 )
 from .documents import DeletedDocument, Document, FacetCount
+from .people import Person, Position
 from .records import Occasion, Party, Sector
 from .research import ResearchQuestion
-from .rows import DocumentRelation, LifecycleEvent, Participation
+from .rows import DocumentIdentifier, DocumentRelation, LifecycleEvent, Participation
 from .sources import Citation, Source
 from .texts import ArchivedCopy, DocumentText, StoredFile
 
@@ -27,6 +28,7 @@ __all__ = [
     "Citation",
     "DeletedDocument",
     "Document",
+    "DocumentIdentifier",
     "DocumentRelation",
     "DocumentText",
     "FacetCount",
@@ -35,6 +37,8 @@ __all__ = [
     "Occasion",
     "Participation",
     "Party",
+    "Person",
+    "Position",
     "ResearchQuestion",
     "Searchable",
     "Sector",

@@ -1,5 +1,7 @@
 """Where facts come from: sources and the citations that tie them to records."""
 
+import functools
+import operator
 import re
 
 from django.core.exceptions import ValidationError
@@ -25,6 +27,7 @@ from .base import (
     optional_link,
 )
 from .documents import Document
+from .people import Person
 from .records import Occasion, Party
 
 
@@ -152,15 +155,36 @@ def citable_facts():
         "occasion": [
             whole,
             *facts(Occasion, ["name_ru", "name_en", "kind", "started_on"]),
-            *facts(Occasion, ["ended_on", "place_ru", "place_en"]),
+            *facts(Occasion, ["ended_on", "place_ru", "place_en", "wikidata_id"]),
             summary,
             ("documents_count", _("number of documents")),
         ],
         "party": [
             whole,
             *facts(Party, ["name_ru", "name_en", "kind", "country", "parent"]),
+            *facts(Party, ["wikidata_id"]),
+        ],
+        "person": [
+            whole,
+            *facts(Person, ["name_ru", "name_en", "wikidata_id"]),
+            ("positions", _("posts held")),
         ],
     }
+
+
+# The kinds of record a citation can support a fact of.
+SUBJECTS = ("document", "occasion", "party", "person")
+
+
+def exactly_one_of(names):
+    """A condition: exactly one of these foreign keys is set."""
+    return functools.reduce(
+        operator.or_,
+        (
+            Q(**{f"{name}__isnull": name != chosen for name in names})
+            for chosen in names
+        ),
+    )
 
 
 def _subject(model):
@@ -172,7 +196,7 @@ def _subject(model):
 class Citation(NaturalKeyed, Bilingual, Timestamped):
     Kind = choices.CitationKind
 
-    SUBJECTS = ("document", "occasion", "party")
+    SUBJECTS = SUBJECTS
 
     Confidence = choices.Confidence
 
@@ -194,13 +218,14 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
     document = _subject(Document)
     occasion = _subject(Occasion)
     party = _subject(Party)
+    person = _subject(Person)
     field = models.CharField(
         _("field"),
         max_length=40,
         blank=True,
         choices=[
             (model._meta.verbose_name, citable_facts()[model._meta.model_name])
-            for model in (Document, Occasion, Party)
+            for model in (Document, Occasion, Party, Person)
         ],
         help_text=_("Which fact of the record this source supports."),
     )
@@ -234,6 +259,7 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
         "document__slug",
         "occasion__slug",
         "party__slug",
+        "person__slug",
         "field",
     )
     objects = CitationQuerySet.as_manager()
@@ -244,12 +270,7 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
         verbose_name_plural = _("citations")
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    document__isnull=False, occasion__isnull=True, party__isnull=True
-                )
-                | Q(document__isnull=True, occasion__isnull=False, party__isnull=True)
-                | Q(document__isnull=True, occasion__isnull=True, party__isnull=False),
-                name="citation_has_one_subject",
+                condition=exactly_one_of(SUBJECTS), name="citation_has_one_subject"
             ),
             # A sourced citation names its source; an editorial one has none and
             # says in its note why the editors hold the fact.
@@ -267,7 +288,7 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
                     condition=Q(**{f"{subject}__isnull": False}),
                     name=f"one_citation_per_{subject}_field_source",
                 )
-                for subject in ("document", "occasion", "party")
+                for subject in SUBJECTS
             ),
             *(
                 models.UniqueConstraint(
@@ -275,7 +296,7 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
                     condition=Q(**{f"{subject}__isnull": False}, kind="editorial"),
                     name=f"one_editorial_citation_per_{subject}_field",
                 )
-                for subject in ("document", "occasion", "party")
+                for subject in SUBJECTS
             ),
         ]
 
@@ -291,7 +312,7 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
 
     @property
     def subject(self):
-        return self.document or self.occasion or self.party
+        return self.document or self.occasion or self.party or self.person
 
     @property
     def confidence_short(self):
@@ -340,7 +361,10 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
         subjects = self.subject_names()
         if len(subjects) != 1:
             raise ValidationError(
-                _("A citation supports exactly one document, occasion or party.")
+                _(
+                    "A citation supports exactly one document, occasion, party or "
+                    "person."
+                )
             )
         facts = dict(citable_facts()[subjects[0]])
         if self.field not in facts:

@@ -67,15 +67,29 @@ TABLES = [
         "occasions",
         models.Occasion,
         _same("slug", "name_ru", "name_en", "kind", "started_on", "ended_on")
-        + _same("place_ru", "place_en", "summary_ru", "summary_en"),
+        + _same("place_ru", "place_en", "summary_ru", "summary_en", "wikidata_id"),
         ("slug",),
     ),
     Table(
         "parties",
         models.Party,
         _same("slug", "name_ru", "name_en", "kind", "country")
-        + [("parent", "parent__slug")],
+        + [("parent", "parent__slug"), ("wikidata_id", "wikidata_id")],
         ("slug",),
+    ),
+    Table(
+        "people",
+        models.Person,
+        _same("slug", "name_ru", "name_en", "wikidata_id"),
+        ("slug",),
+    ),
+    Table(
+        "positions",
+        models.Position,
+        [("person", "person__slug"), ("title_ru", "title_ru")]
+        + [("title_en", "title_en"), ("party", "party__slug")]
+        + _same("held_from", "held_until"),
+        ("person__slug", "held_from", "pk"),
     ),
     Table(
         "documents",
@@ -95,8 +109,19 @@ TABLES = [
         "participations",
         models.Participation,
         [("document", "document__slug"), ("party", "party__slug")]
-        + _same("role", "signatory_ru", "signatory_en", "position"),
+        + _same("role", "signatory_ru", "signatory_en", "position")
+        + [("person", "person__slug")]
+        + [
+            (f"person_position_{name}", f"person_position__{name}")
+            for name in ("title_ru", "title_en", "held_from")
+        ],
         ("document__slug", "position", "pk"),
+    ),
+    Table(
+        "document_identifiers",
+        models.DocumentIdentifier,
+        [("document", "document__slug")] + _same("scheme", "value", "url"),
+        ("document__slug", "scheme", "value"),
     ),
     Table(
         "events",
@@ -128,6 +153,7 @@ TABLES = [
         models.Citation,
         [("source", "source__slug"), ("document", "document__slug")]
         + [("occasion", "occasion__slug"), ("party", "party__slug")]
+        + [("person", "person__slug")]
         + _same("field", "claim_ru", "claim_en", "quote", "kind", "confidence")
         + _same("note_ru", "note_en"),
         ("pk",),
@@ -163,6 +189,23 @@ DESCRIPTIONS = {
     "participations": {
         "position": "Order of the party on the document (0 first).",
         "role": "The party's role in the document.",
+        "signatory_ru": "Who signed for the party, as the source writes it.",
+        "person": "The person who signed (people.slug), where a source names them.",
+        "person_position_title_ru": "The post the person signed in (positions: "
+        "person, title_ru, held_from), in Russian.",
+        "person_position_title_en": "The post the person signed in, in English.",
+        "person_position_held_from": "Since when the person held that post "
+        "(positions.held_from).",
+    },
+    "positions": {
+        "person": "Who held the post (people.slug).",
+        "party": "The state, government or ministry the post belongs to "
+        "(parties.slug).",
+    },
+    "document_identifiers": {
+        "document": "The document (documents.slug).",
+        "value": "The identifier as the register or publication writes it; "
+        "unique within its scheme.",
     },
     "relations": {
         "from_document": "The document the relation is stated on "
@@ -173,9 +216,11 @@ DESCRIPTIONS = {
         "source": "The source cited (sources.slug); empty for an "
         "editorial citation (kind = editorial).",
         "document": "The document whose fact is supported "
-        "(documents.slug); exactly one of document, occasion and party is set.",
+        "(documents.slug); exactly one of document, occasion, party and person is "
+        "set.",
         "occasion": "The occasion whose fact is supported (occasions.slug).",
         "party": "The party whose fact is supported (parties.slug).",
+        "person": "The person whose fact is supported (people.slug).",
         "field": "Which fact of that record the citation supports: a "
         "column name of its table, or a wider fact (empty: the record as a whole).",
         "claim_en": "What the source says the value is, where it "
@@ -189,6 +234,7 @@ TABLE_NAMES = {
     models.Sector: "sectors",
     models.Occasion: "occasions",
     models.Party: "parties",
+    models.Person: "people",
     models.Document: "documents",
     models.Source: "sources",
 }

@@ -28,6 +28,7 @@ EXTRA_FIELD_LABELS = {
     "subject": _("subject"),
     "summary": _("summary"),
     "documents_count": _("number of documents"),
+    "positions": _("posts held"),
 }
 
 

@@ -178,7 +178,9 @@ class DocumentQuerySet(RecordQuerySet):
             "sectors",
             Prefetch(
                 "participations",
-                queryset=self._rows("participations").select_related("party"),
+                queryset=self._rows("participations").select_related(
+                    "party", "person", "person_position__party"
+                ),
             ),
         )
 
@@ -235,6 +237,7 @@ class DocumentQuerySet(RecordQuerySet):
                     .prefetch_related("source__archived_copies"),
                 ),
                 "research_questions",
+                "identifiers",
                 Prefetch("texts", queryset=self._rows("texts").defer("extracted_text")),
                 *(
                     Prefetch(

@@ -23,6 +23,7 @@ class PositionInline(admin.TabularInline):
 class PersonAdmin(RecordAdmin):
     list_display = ["__str__", "name_ru", "wikidata_id", "signed_count"]
     fields = ["slug", "name_ru", "name_en", "wikidata_id"]
+    ordering = ["name_en", "name_ru", "slug"]  # explicit: the count groups rows
     inlines = [
         PositionInline,
         type("PersonCitationInline", (CitationInline,), {"fk_name": "person"}),

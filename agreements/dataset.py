@@ -61,6 +61,9 @@ def _same(*names):
     return [(name, name) for name in names]
 
 
+NAMES = ("slug", "name_ru", "name_en")
+
+
 TABLES = [
     Table("sectors", models.Sector, _same("slug", "name_ru", "name_en"), ("slug",)),
     Table(
@@ -77,12 +80,7 @@ TABLES = [
         + [("parent", "parent__slug"), ("wikidata_id", "wikidata_id")],
         ("slug",),
     ),
-    Table(
-        "people",
-        models.Person,
-        _same("slug", "name_ru", "name_en", "wikidata_id"),
-        ("slug",),
-    ),
+    Table("people", models.Person, _same(*NAMES, "wikidata_id"), ("slug",)),
     Table(
         "positions",
         models.Position,
@@ -189,7 +187,6 @@ DESCRIPTIONS = {
     "participations": {
         "position": "Order of the party on the document (0 first).",
         "role": "The party's role in the document.",
-        "signatory_ru": "Who signed for the party, as the source writes it.",
         "person": "The person who signed (people.slug), where a source names them.",
         "person_position_title_ru": "The post the person signed in (positions: "
         "person, title_ru, held_from), in Russian.",

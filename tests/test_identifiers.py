@@ -86,9 +86,7 @@ def test_the_record_page_and_api_show_the_identifiers(client, registered):
     ]
 
 
-def test_json_ld_carries_same_as_and_identifiers_as_property_values(
-    client, registered
-):
+def test_json_ld_carries_same_as_and_identifiers_as_property_values(client, registered):
     with transaction.atomic():
         ParticipationFactory(
             document=registered, party=PartyFactory(wikidata_id="Q159")
@@ -112,9 +110,7 @@ def test_json_ld_carries_same_as_and_identifiers_as_property_values(
 
 def test_the_csv_export_and_the_dataset_carry_the_identifiers(client, registered):
     body = b"".join(client.get("/api/v1/documents/export/").streaming_content)
-    rows = {
-        r["slug"]: r for r in csv.DictReader(io.StringIO(body.decode("utf-8-sig")))
-    }
+    rows = {r["slug"]: r for r in csv.DictReader(io.StringIO(body.decode("utf-8-sig")))}
     assert rows["known"]["identifiers"] == "adilet:Z1300000117; wikidata:Q1"
     assert rows["other"]["identifiers"] == ""
     data = json.loads(

@@ -9,7 +9,6 @@ from agreements.models import Citation, Document, Participation, Person, Positio
 
 from .conftest import count_queries
 from .factories import (
-    DocumentFactory,
     ParticipationFactory,
     PersonFactory,
     PositionFactory,
@@ -74,9 +73,7 @@ def test_the_document_page_links_the_signatory_to_their_page(client, seeded):
 
 
 @pytest.mark.parametrize("url", ["/en/people/", "/en/people/{slug}/"])
-def test_people_pages_take_as_many_queries_for_many_signatures_as_for_one(
-    client, url
-):
+def test_people_pages_take_as_many_queries_for_many_signatures_as_for_one(client, url):
     person = PersonFactory()
     position = PositionFactory(person=person)
     signed_by(person, 1, position)

@@ -71,10 +71,15 @@ def test_the_html_list_answers_a_malformed_identifier_with_a_400_page(client):
     assert "Official identifier" in page.content.decode()
 
 
-def test_the_record_page_and_api_show_the_identifiers(client, registered):
+def test_the_record_page_and_api_show_the_identifiers_as_a_citable_fact(
+    client, registered
+):
     html = client.get("/ru/documents/known/").content.decode()
-    section = html[html.index('id="identifiers"') :]
-    assert 'href="https://adilet.zan.kz/rus/docs/Z1300000117"' in section
+    # Among the facts: the value, then how it is known (`_provenance.html`).
+    before = html[: html.index('data-fact="identifiers"')]
+    fact = before[before.rindex("<dd>") :]
+    assert 'href="https://adilet.zan.kz/rus/docs/Z1300000117"' in fact
+    assert "Официальные идентификаторы" in before
     record = APIClient().get("/api/v1/documents/known/").json()
     assert record["identifiers"] == [
         {
@@ -84,6 +89,8 @@ def test_the_record_page_and_api_show_the_identifiers(client, registered):
         },
         {"scheme": "wikidata", "value": "Q1", "url": ""},
     ]
+    (fact,) = [f for f in record["facts"] if f["fact"] == "identifiers"]
+    assert fact["state"] == ""  # given, no citation supports it yet
 
 
 def test_json_ld_carries_same_as_and_identifiers_as_property_values(client, registered):

@@ -72,7 +72,9 @@ def test_the_document_page_links_the_signatory_to_their_page(client, seeded):
     assert 'href="/en/people/n-g-shulginov/"' in html
 
 
-@pytest.mark.parametrize("url", ["/en/people/", "/en/people/{slug}/"])
+@pytest.mark.parametrize(
+    "url", ["/en/people/", "/en/people/{slug}/", "/api/v1/people/"]
+)
 def test_people_pages_take_as_many_queries_for_many_signatures_as_for_one(client, url):
     person = PersonFactory()
     position = PositionFactory(person=person)

@@ -102,6 +102,22 @@ class EntryIntoForceRule(models.TextChoices):
     RATIFICATION_BY_ALL = "ratification_by_all", _("on ratification by all parties")
 
 
+class IdentifierScheme(models.TextChoices):
+    """Registers and publications that number documents
+    (`DocumentIdentifier.scheme`)."""
+
+    ADILET = "adilet", _("Adilet (Kazakhstan legal database) document code")
+    KZ_BULLETIN = (
+        "kz_bulletin",
+        _("Bulletin of International Treaties of the Republic of Kazakhstan"),
+    )
+    RU_PRAVO = "ru_pravo", _("official publication number (publication.pravo.gov.ru)")
+    RU_SZ = "ru_sz", _("Collected Legislation of the Russian Federation")
+    UN_TREATY = "un_treaty", _("UN treaty registration number")
+    WIKIDATA = "wikidata", _("Wikidata item")
+    OTHER = "other", _("other")
+
+
 class ParticipationRole(models.TextChoices):
     PARTY = "party", _("party")
     SIGNATORY = "signatory", _("signatory side")

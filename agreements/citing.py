@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from .lifecycle import Status
+from .models.base import wikidata_url
 
 # As django.utils.html.json_script escapes, so the JSON cannot end the <script>.
 SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -149,6 +150,14 @@ LEGAL_FORCE = {
 }
 
 
+def same_as(*links):
+    """schema.org `sameAs`: one link as itself, several as a list, none left out."""
+    links = [link for link in links if link]
+    if not links:
+        return {}
+    return {"sameAs": links[0] if len(links) == 1 else links}
+
+
 def json_ld(doc, url):
     """schema.org data for search engines and citation tools, ready for a
     <script type="application/ld+json"> element: a treaty is `Legislation`, any
@@ -157,6 +166,7 @@ def json_ld(doc, url):
     # to only one document of a package.
     parties = [
         {"@type": "Organization", "name": p.party.name.text}
+        | same_as(wikidata_url(p.party.wikidata_id))
         for p in doc.participations.all()
         if p.role in SIGNING_ROLES
     ]
@@ -183,8 +193,16 @@ def json_ld(doc, url):
         data.update(genre=kind, creator=parties)
         if signed:
             data["dateCreated"] = signed
-    if doc.full_text_url:
-        data["sameAs"] = doc.full_text_url
+    identifiers = doc.identifiers.all()
+    links = [doc.full_text_url, *(i.url for i in identifiers)]
+    links += [wikidata_url(i.value) for i in identifiers if i.scheme == "wikidata"]
+    data |= same_as(*dict.fromkeys(filter(None, links)))
+    if identifiers:
+        data["identifier"] = [
+            {"@type": "PropertyValue", "propertyID": i.scheme, "value": i.value}
+            | ({"url": i.url} if i.url else {})
+            for i in identifiers
+        ]
     text = json.dumps(data, ensure_ascii=False, indent=1).translate(SCRIPT_ESCAPES)
     return mark_safe(text)  # noqa: S308 - escaped above like json_script
 

@@ -61,21 +61,33 @@ def _same(*names):
     return [(name, name) for name in names]
 
 
+NAMES = ("slug", "name_ru", "name_en")
+
+
 TABLES = [
     Table("sectors", models.Sector, _same("slug", "name_ru", "name_en"), ("slug",)),
     Table(
         "occasions",
         models.Occasion,
         _same("slug", "name_ru", "name_en", "kind", "started_on", "ended_on")
-        + _same("place_ru", "place_en", "summary_ru", "summary_en"),
+        + _same("place_ru", "place_en", "summary_ru", "summary_en", "wikidata_id"),
         ("slug",),
     ),
     Table(
         "parties",
         models.Party,
         _same("slug", "name_ru", "name_en", "kind", "country")
-        + [("parent", "parent__slug")],
+        + [("parent", "parent__slug"), ("wikidata_id", "wikidata_id")],
         ("slug",),
+    ),
+    Table("people", models.Person, _same(*NAMES, "wikidata_id"), ("slug",)),
+    Table(
+        "positions",
+        models.Position,
+        [("person", "person__slug"), ("title_ru", "title_ru")]
+        + [("title_en", "title_en"), ("party", "party__slug")]
+        + _same("held_from", "held_until"),
+        ("person__slug", "held_from", "pk"),
     ),
     Table(
         "documents",
@@ -95,8 +107,19 @@ TABLES = [
         "participations",
         models.Participation,
         [("document", "document__slug"), ("party", "party__slug")]
-        + _same("role", "signatory_ru", "signatory_en", "position", "status"),
+        + _same("role", "signatory_ru", "signatory_en", "position", "status")
+        + [("person", "person__slug")]
+        + [
+            (f"person_position_{name}", f"person_position__{name}")
+            for name in ("title_ru", "title_en", "held_from")
+        ],
         ("document__slug", "position", "pk"),
+    ),
+    Table(
+        "document_identifiers",
+        models.DocumentIdentifier,
+        [("document", "document__slug")] + _same("scheme", "value", "url"),
+        ("document__slug", "scheme", "value"),
     ),
     Table(
         "events",
@@ -132,6 +155,7 @@ TABLES = [
         + [("occasion", "occasion__slug"), ("party", "party__slug")]
         + [("event_document", "event__document__slug"), ("event_kind", "event__kind")]
         + [("event_on", "event__occurred_on"), ("event_party", "event__party__slug")]
+        + [("person", "person__slug")]
         + _same("field", "claim_ru", "claim_en", "quote", "kind", "confidence")
         + _same("note_ru", "note_en"),
         ("pk",),
@@ -177,6 +201,22 @@ DESCRIPTIONS = {
         "document and party.",
         "position": "Order of the party on the document (0 first).",
         "role": "The party's role in the document.",
+        "person": "The person who signed (people.slug), where a source names them.",
+        "person_position_title_ru": "The post the person signed in (positions: "
+        "person, title_ru, held_from), in Russian.",
+        "person_position_title_en": "The post the person signed in, in English.",
+        "person_position_held_from": "Since when the person held that post "
+        "(positions.held_from).",
+    },
+    "positions": {
+        "person": "Who held the post (people.slug).",
+        "party": "The state, government or ministry the post belongs to "
+        "(parties.slug).",
+    },
+    "document_identifiers": {
+        "document": "The document (documents.slug).",
+        "value": "The identifier as the register or publication writes it; "
+        "unique within its scheme.",
     },
     "relations": {
         "from_document": "The document the relation is stated on "
@@ -187,16 +227,18 @@ DESCRIPTIONS = {
         "source": "The source cited (sources.slug); empty for an "
         "editorial citation (kind = editorial).",
         "document": "The document whose fact is supported "
-        "(documents.slug); exactly one of document, occasion, party and event is set.",
+        "(documents.slug); exactly one of document, occasion, party, event and "
+        "person is set.",
         "occasion": "The occasion whose fact is supported (occasions.slug).",
         "party": "The party whose fact is supported (parties.slug).",
         "event_document": "With event_kind, event_on and event_party: the "
         "event (events table) whose date or domestic act is supported; exactly "
-        "one of document, occasion, party and event is set.",
+        "one of document, occasion, party, event and person is set.",
         "event_kind": "The kind of the event supported (events.kind).",
         "event_on": "The date of the event supported (events.occurred_on).",
         "event_party": "The party of the event supported (events.party); empty "
         "for an event of all parties.",
+        "person": "The person whose fact is supported (people.slug).",
         "field": "Which fact of that record the citation supports: a "
         "column name of its table, or a wider fact (empty: the record as a whole).",
         "claim_en": "What the source says the value is, where it "
@@ -210,6 +252,7 @@ TABLE_NAMES = {
     models.Sector: "sectors",
     models.Occasion: "occasions",
     models.Party: "parties",
+    models.Person: "people",
     models.Document: "documents",
     models.Source: "sources",
 }

@@ -4,8 +4,9 @@ Derived: the status, each party's status (`Participation.status`) and the day
 the entry-into-force rule gives (from the lifecycle events, the parties and
 the rule: lifecycle.py), the case-folded search text
 and, on PostgreSQL, the search vector, on SQLite its stemmed words in the FTS5
-index (`DocumentWords`; from the document's own fields, its parties and
-signatories, and its attached texts), what the list's facets count
+index (`DocumentWords`; from the document's own fields, its parties,
+signatories and the people who signed, and its attached texts), what the list's
+facets count
 it under (`facet_keys`, summed in `FacetCount`), and what it is shown as
 (`renderings`: API record and row, CSV line, with the code version that made
 them).
@@ -60,7 +61,7 @@ VECTOR_TEXT_LIMIT = 100_000
 
 def search_vector():
     """The weighted full-text vector of a document (PostgreSQL): titles (A),
-    summaries (B), places, parties and signatories (C) in their languages' text
+    summaries (B), places, parties, signatories and the people who signed (C) in their languages' text
     search configurations, the slug and attached texts (D); evaluated in SQL."""
 
     def names(*fields):
@@ -92,10 +93,14 @@ def search_vector():
         + SearchVector("place_ru", config="russian", weight="C")
         + SearchVector("place_en", config="english", weight="C")
         + SearchVector(
-            names("party__name_ru", "signatory_ru"), config="russian", weight="C"
+            names("party__name_ru", "signatory_ru", "person__name_ru"),
+            config="russian",
+            weight="C",
         )
         + SearchVector(
-            names("party__name_en", "signatory_en"), config="english", weight="C"
+            names("party__name_en", "signatory_en", "person__name_en"),
+            config="english",
+            weight="C",
         )
         + SearchVector("slug", config="simple", weight="D"),
     )
@@ -189,7 +194,8 @@ def computed(ids, touched_at=None):
     documents = Document.objects.filter(pk__in=ids).prefetch_related(
         "events",
         Prefetch(
-            "participations", queryset=Participation.objects.select_related("party")
+            "participations",
+            queryset=Participation.objects.select_related("party", "person"),
         ),
         Prefetch(
             "texts",

@@ -10,7 +10,13 @@ import json
 import re
 
 from . import renderings
-from .models import Document, DocumentText, LifecycleEvent, Participation
+from .models import (
+    Document,
+    DocumentIdentifier,
+    DocumentText,
+    LifecycleEvent,
+    Participation,
+)
 from .streaming import streamed_download
 
 COLUMNS = [
@@ -21,6 +27,7 @@ COLUMNS = [
     "sectors",
     "parties",
     "events",
+    "identifiers",
     *Document.terms_fields,
     "texts",
     "updated_at",
@@ -56,7 +63,7 @@ def csv_cell_value(cell):
 
 # Columns made of a document's rows, joined by LIST_SEPARATOR; the others are
 # its own values, read as plain values (no model instances).
-NESTED = ("sectors", "parties", "events", "texts")
+NESTED = ("sectors", "parties", "events", "identifiers", "texts")
 OWN = ["id", "occasion__slug", *(c for c in COLUMNS if c not in (*NESTED, "occasion"))]
 
 
@@ -66,10 +73,11 @@ def _text(value):
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def document_row(doc, sectors, parties, events, texts):
+def document_row(doc, sectors, parties, events, texts, identifiers=()):
     """One flat row: a document's own values (a dict of `OWN`) and its rows.
-    Sectors, parties ("slug:role") and events ("kind:date[:party]") are joined by
-    "; "; texts as the paths that serve them (read back, never imported).
+    Sectors, parties ("slug:role"), events ("kind:date[:party]") and official
+    identifiers ("scheme:value") are joined by "; "; texts as the paths that
+    serve them (read back, never imported).
     Signatories, citations and relations are in the API and in dumpdata
     backups, not in this flat file."""
     row = {column: _text(doc.get(column)) for column in COLUMNS}
@@ -80,6 +88,7 @@ def document_row(doc, sectors, parties, events, texts):
         ":".join(filter(None, [kind, day.isoformat(), party]))
         for kind, day, party in events
     )
+    row["identifiers"] = LIST_SEPARATOR.join(f"{s}:{v}" for s, v in identifiers)
     row["texts"] = LIST_SEPARATOR.join(texts)
     return row
 
@@ -123,6 +132,11 @@ def keyed_rows(queryset, overrides=None):
                 "document", "kind", "occurred_on", "party__slug"
             )
         )
+        identifiers = grouped(
+            DocumentIdentifier.objects.filter(document__in=ids)
+            .order_by("scheme", "value")
+            .values_list("document", "scheme", "value")
+        )
         texts = grouped(
             (text.document_id, text.get_absolute_url())
             for text in DocumentText.objects.filter(document__in=ids)
@@ -139,6 +153,7 @@ def keyed_rows(queryset, overrides=None):
                     parties.get(pk, []),
                     events.get(pk, []),
                     texts.get(pk, []),
+                    identifiers.get(pk, []),
                 ),
             )
 

@@ -73,6 +73,12 @@ DOCUMENT_FACTS = [
     DocumentFact("sectors", _("Sectors"), lambda d: d.sectors.all()),
     DocumentFact("full_text_url", _("Full text"), lambda d: d.full_text_url),
     DocumentFact(
+        "identifiers",
+        _("Official identifiers"),
+        lambda d: d.identifiers.all(),
+        cited_as=_("official identifiers"),
+    ),
+    DocumentFact(
         "participations",
         _("Parties and signatories"),
         lambda d: d.participations.all(),

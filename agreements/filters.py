@@ -12,9 +12,19 @@ from django_filters.fields import BaseCSVField
 from drf_spectacular.utils import extend_schema_field
 
 from .languages import reader_language
-from .models import DeletedDocument, Document, Occasion, Party, Sector, Source, Status
+from .models import (
+    DeletedDocument,
+    Document,
+    DocumentIdentifier,
+    Occasion,
+    Party,
+    Person,
+    Sector,
+    Source,
+    Status,
+)
 from .models.base import country_name
-from .params import UtcDateTimeField, WholeNumberField
+from .params import IdentifierField, UtcDateTimeField, WholeNumberField
 from .titles import shown_title, untitled
 
 COUNTRY = "[A-Z]{2}"
@@ -96,6 +106,27 @@ class UtcDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcDateTimeField
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": f"^({'|'.join(DocumentIdentifier.Scheme.values)}):.*\\S",
+        "maxLength": 220,
+        "example": "adilet:Z1300000117",
+    }
+)
+class IdentifierFilter(filters.Filter):
+    """The document known by an official identifier, `scheme:value`."""
+
+    field_class = IdentifierField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        scheme, code = value
+        known = DocumentIdentifier.objects.filter(scheme=scheme, value=code)
+        return qs.filter(pk__in=known.values("document"))
+
+
 class OrderingCSVField(BaseCSVField):
     """Comma-separated orders; an empty one among them (`title,`, `,`) is not
     an order but a mistake, refused like an unknown one."""
@@ -147,6 +178,12 @@ class PartyFilter(SearchFilter):
     class Meta:
         model = Party
         fields = ["kind", "country"]
+
+
+class PersonFilter(SearchFilter):
+    class Meta:
+        model = Person
+        fields = []
 
 
 class SectorFilter(SearchFilter):
@@ -215,6 +252,7 @@ class DocumentFilter(SearchFilter):
         label=_("Updated since"), field_name="updated_at", lookup_expr="gte"
     )
     as_of = filters.DateFilter(label=_("Status as of"), method="filter_as_of")
+    identifier = IdentifierFilter(label=_("Official identifier"))
     ordering = StableOrderingFilter(
         label=_("Sort"),
         fields=[

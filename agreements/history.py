@@ -1,7 +1,7 @@
 """A document's public change history, read from django-simple-history.
 
 The document's own saves and those of the rows shown with it (parties, events,
-citations, relations) are grouped into changes: what one save by one editor
+citations, relations, identifiers) are grouped into changes: what one save by one editor
 wrote, with its reason. Editors' identities stay private. Each change has a
 stable anchor (its first historical record), so a reader can cite it.
 """
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     Citation,
     Document,
+    DocumentIdentifier,
     DocumentRelation,
     DocumentText,
     LifecycleEvent,
@@ -31,6 +32,7 @@ ROW_HISTORY = [
     (Citation, "document"),
     (DocumentRelation, "from_document"),
     (DocumentText, "document"),
+    (DocumentIdentifier, "document"),
 ]
 # Bookkeeping, and the status derived from the events (whose changes are shown).
 NOT_SHOWN = {"id", "created_at", "updated_at", "version", "status", "document"}
@@ -157,6 +159,8 @@ def _describe(record, names):
         name = str(record.file).rsplit("/", 1)[-1]
         kind = DocumentText.Kind(record.kind).label
         return " — ".join(filter(None, [name, str(kind), record.language]))
+    if isinstance(record, DocumentIdentifier.history.model):
+        return f"{DocumentIdentifier.Scheme(record.scheme).label}: {record.value}"
     document = names[Document].get(record.to_document_id)
     title = str(document.title) if document else ""
     return " — ".join(filter(None, [DocumentRelation.Kind(record.kind).label, title]))

@@ -13,8 +13,9 @@ from .export import COLUMNS, LIST_SEPARATOR, csv_cell_value
 from .models import Document, LifecycleEvent, Occasion, Participation, Party, Sector
 
 REQUIRED = {"slug", "kind"}
-# Read back, never written from the file (texts are files: attach them with attach_text).
-DERIVED = {"status", "expected_in_force_on", "updated_at", "texts"}
+# Read back, never written from the file (texts are files: attach them with
+# attach_text; official identifiers, with their links, are entered in the admin).
+DERIVED = {"status", "expected_in_force_on", "updated_at", "texts", "identifiers"}
 FIELDS = [
     c
     for c in COLUMNS

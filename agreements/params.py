@@ -72,6 +72,37 @@ class UtcDateTimeField(IsoDateTimeField):
         return parsed
 
 
+class IdentifierField(forms.CharField):
+    """`scheme:value`, an official identifier of a document (`?identifier=
+    adilet:Z1300000117`): a known scheme, then the value as the register
+    writes it; gives (scheme, value)."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy(
+            "Write the scheme, a colon and the value, e.g. adilet:Z1300000117; "
+            "schemes: %(schemes)s."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=220, **kwargs)
+
+    def to_python(self, value):
+        from .choices import IdentifierScheme
+
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        scheme, sep, code = value.partition(":")
+        if not (sep and code.strip() and scheme in IdentifierScheme.values):
+            raise forms.ValidationError(
+                self.error_messages["invalid"],
+                code="invalid",
+                params={"schemes": ", ".join(IdentifierScheme.values)},
+            )
+        return scheme, code.strip()
+
+
 def json_shape_problem(value):
     """Why a parsed JSON value is too deep or too long, or None when it is fine."""
     stack = [(value, 1)]

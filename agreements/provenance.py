@@ -29,6 +29,7 @@ EXTRA_FIELD_LABELS = {
     "summary": _("summary"),
     "documents_count": _("number of documents"),
     "events": _("lifecycle events"),
+    "positions": _("posts held"),
 }
 
 

@@ -184,7 +184,9 @@ class DocumentQuerySet(LifecycleQueries, RecordQuerySet):
             "sectors",
             Prefetch(
                 "participations",
-                queryset=self._rows("participations").select_related("party"),
+                queryset=self._rows("participations").select_related(
+                    "party", "person", "person_position__party"
+                ),
             ),
         )
 
@@ -251,6 +253,7 @@ class DocumentQuerySet(LifecycleQueries, RecordQuerySet):
                     .prefetch_related("source__archived_copies"),
                 ),
                 "research_questions",
+                "identifiers",
                 Prefetch("texts", queryset=self._rows("texts").defer("extracted_text")),
                 *(
                     Prefetch(

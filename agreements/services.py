@@ -35,3 +35,44 @@ def document_from_source(form):
         row._change_reason = reason
         row.save()
     return document
+
+
+@transaction.atomic
+def person_merge(kept, duplicates):
+    """Merge `duplicates` (other Person records of the same person) into
+    `kept`: their participations, posts and citations point at `kept`, each
+    row saved so its history records the move; a name or Wikidata id `kept`
+    lacks is taken from them; then they are deleted. Both histories stay (a
+    deleted record's history is kept) and `kept`'s records the merge."""
+    duplicates = [d for d in duplicates if d.pk != kept.pk]
+    slugs = ", ".join(d.slug for d in duplicates)
+    reason = _("merged with %(slugs)s") % {"slugs": slugs}
+    for duplicate in duplicates:
+        rows = [
+            *duplicate.participations.all(),
+            *duplicate.positions.all(),
+            *duplicate.citations.all(),
+        ]
+        for row in rows:
+            row._change_reason = reason
+            if isinstance(row, models.Citation) and _cited_already(kept, row):
+                row.delete()  # the same source for the same fact: one is enough
+                continue
+            row.person = kept
+            row.save()
+        for field in ("name_ru", "name_en", "wikidata_id"):
+            if not getattr(kept, field):
+                setattr(kept, field, getattr(duplicate, field))
+        duplicate._change_reason = _("merged into %(slug)s") % {"slug": kept.slug}
+        duplicate.delete()
+    kept._change_reason = reason
+    kept.save()
+    return kept
+
+
+def _cited_already(person, citation):
+    """Whether `person` has a citation the database would hold as the same."""
+    same = person.citations.filter(field=citation.field)
+    if citation.source_id:
+        return same.filter(source=citation.source_id).exists()
+    return same.filter(kind=citation.kind).exists()

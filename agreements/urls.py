@@ -45,6 +45,7 @@ urlpatterns = [
         records.CountryDetailView,
         key="<str:code>",
     ),
+    *record_pages("people", "person", records.PersonListView, records.PersonDetailView),
     *record_pages(
         "sectors", "sector", records.SectorListView, records.SectorDetailView
     ),

@@ -38,6 +38,7 @@ PAGES = [
     "q=education",
     "q=образования",
     "q=education&kind=agreement",
+    "identifier=adilet:Z1300000117",
 ]
 
 

@@ -37,8 +37,9 @@ def media_root(settings, tmp_path):
 SEED_MODELS = [
     f"agreements.{model}"
     for model in (
-        "occasion party sector source document participation lifecycleevent "
-        "documentrelation citation researchquestion"
+        "occasion party person position sector source document participation "
+        "lifecycleevent documentrelation documentidentifier citation "
+        "researchquestion"
     ).split()
 ]
 

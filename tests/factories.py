@@ -69,6 +69,33 @@ class DocumentFactory(WriteFactory):
     signed_on = datetime.date(2024, 5, 1)
 
 
+class PersonFactory(WriteFactory):
+    class Meta:
+        model = models.Person
+
+    slug = factory.Sequence(lambda n: f"person-{n}")
+    name_ru = factory.Sequence(lambda n: f"Подписант {n}")
+    name_en = factory.Sequence(lambda n: f"Signer {n}")
+
+
+class PositionFactory(WriteFactory):
+    class Meta:
+        model = models.Position
+
+    person = factory.SubFactory(PersonFactory)
+    title_ru = "Министр"
+    title_en = "Minister"
+
+
+class IdentifierFactory(WriteFactory):
+    class Meta:
+        model = models.DocumentIdentifier
+
+    document = factory.SubFactory(DocumentFactory)
+    scheme = models.DocumentIdentifier.Scheme.ADILET
+    value = factory.Sequence(lambda n: f"Z13000{n:05d}")
+
+
 class ParticipationFactory(WriteFactory):
     class Meta:
         model = models.Participation

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from agreements.models import Document, Occasion, Party, Sector, Source
+from agreements.models import Document, Occasion, Party, Person, Sector, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,7 @@ def record_urls():
         (Document, "documents"),
         (Source, "sources"),
         (Party, "parties"),
+        (Person, "people"),
         (Sector, "sectors"),
         (Occasion, "occasions"),
     ]:

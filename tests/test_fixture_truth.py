@@ -8,7 +8,15 @@ import re
 
 import pytest
 
-from agreements.models import Citation, Document, Occasion, Party, ResearchQuestion
+from agreements.models import (
+    Citation,
+    Document,
+    Occasion,
+    Participation,
+    Party,
+    Person,
+    ResearchQuestion,
+)
 from agreements.provenance import EDITORIAL, SOURCED, document_facts
 
 from .conftest import ASTANA
@@ -85,6 +93,35 @@ def test_every_non_empty_fact_of_the_fixtures_is_sourced_editorial_or_unknown(se
         }
         unsupported += [(party.slug, name) for name, bad in facts.items() if bad]
     assert unsupported == []
+
+
+def test_people_are_only_the_signatories_a_source_names_with_nothing_added(seeded):
+    """A person where a source names who signed (not where the signatory is
+    inferred); each name and post cited; no date of a post and no Wikidata id,
+    which no source gives."""
+    signed = Participation.objects.exclude(person=None)
+    assert signed.count() == Person.objects.count() == 6
+    for p in signed.select_related("person", "person_position"):
+        cited = p.document.citations.filter(field="participations")
+        confidences = set(cited.values_list("confidence", flat=True))
+        assert confidences == {Citation.Confidence.HIGH}, p.document.slug
+        assert p.person.name_ru in p.signatory_ru
+        assert p.person.name_en in p.signatory_en
+        if p.person_position:
+            assert p.person_position.person == p.person
+            assert p.person_position.title_ru in p.signatory_ru
+    inferred = Participation.objects.filter(signatory_en__contains="(inferred)")
+    assert inferred.exists() and not inferred.exclude(person=None).exists()
+    for person in Person.objects.prefetch_related("citations", "positions"):
+        fields = cited_fields(person)
+        assert "" in fields and "name_en" in fields, person.slug
+        assert person.citations.filter(field="", kind="sourced").exists()
+        assert not person.wikidata_id
+        for post in person.positions.all():
+            assert "positions" in fields, person.slug
+            assert post.held_from is None and post.held_until is None
+    miller = Person.objects.get(slug="a-b-miller")
+    assert not miller.positions.exists()  # S19, S20 name no post
 
 
 def test_the_visit_says_three_identified_one_probable_three_or_four_unknown(

@@ -166,7 +166,7 @@ def test_the_source_page_lists_exactly_the_facts_it_supports(client, seeded):
         assert sorted(shown) == sorted(expected), source.label
     cache.clear()  # a page rendered now, with its context, not the cached copy
     s26 = client.get(reverse("agreements:source", args=["astana-2023-s26"]))
-    assert s26.context["n_facts"] == 5
+    assert s26.context["n_facts"] == 7  # five of documents, the two signatories
     assert "agenzianova.com" in s26.content.decode()
 
 

@@ -83,8 +83,22 @@ class WorkQueueFilter(admin.SimpleListFilter):
 class ParticipationInline(admin.TabularInline):
     model = models.Participation
     extra = 0
-    autocomplete_fields = ["party"]
-    fields = ["party", "role", "signatory_ru", "signatory_en", "position"]
+    autocomplete_fields = ["party", "person", "person_position"]
+    fields = [
+        "party",
+        "role",
+        "signatory_ru",
+        "signatory_en",
+        "person",
+        "person_position",
+        "position",
+    ]
+
+
+class IdentifierInline(admin.TabularInline):
+    model = models.DocumentIdentifier
+    extra = 0
+    fields = ["scheme", "value", "url"]
 
 
 class LifecycleEventInline(admin.TabularInline):
@@ -170,6 +184,7 @@ class DocumentAdmin(RecordAdmin):
         ParticipationInline,
         LifecycleEventInline,
         DocumentCitationInline,
+        IdentifierInline,
         RelationInline,
         DocumentTextInline,
     ]

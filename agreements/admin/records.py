@@ -17,7 +17,7 @@ class PartyAdmin(RecordAdmin):
     list_filter = ["kind", "country"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
-    fields = ["slug", "name_ru", "name_en", "kind", "country", "parent"]
+    fields = ["slug", "name_ru", "name_en", "kind", "country", "parent", "wikidata_id"]
     inlines = [type("PartyCitationInline", (CitationInline,), {"fk_name": "party"})]
 
     def get_search_results(self, request, queryset, search_term):
@@ -68,7 +68,10 @@ class OccasionAdmin(DocumentCountMixin, RecordAdmin):
     list_filter = ["kind"]
     date_hierarchy = "started_on"
     fieldsets = [
-        (None, {"fields": ["slug", "kind", ("started_on", "ended_on")]}),
+        (
+            None,
+            {"fields": ["slug", "kind", ("started_on", "ended_on"), "wikidata_id"]},
+        ),
         (_("Names"), {"fields": ["name_ru", "name_en", ("place_ru", "place_en")]}),
         (_("Context"), {"fields": ["summary_ru", "summary_en"]}),
     ]
@@ -110,7 +113,7 @@ class SourceAdmin(RelatedCountMixin, RecordAdmin):
 class CitationAdmin(PickerLabelMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "field", "claim_en", "confidence", "source"]
     list_filter = ["confidence", "field", "source"]
-    list_select_related = ["source", "document", "occasion", "party", "event"]
+    list_select_related = ["source", "document", "occasion", "party", "event", "person"]
     search_fields = [
         "quote",
         "claim_ru",
@@ -118,7 +121,7 @@ class CitationAdmin(PickerLabelMixin, SimpleHistoryAdmin):
         "document__slug",
         "source__slug",
     ]
-    autocomplete_fields = ["source", "document", "occasion", "party", "event"]
+    autocomplete_fields = ["source", "document", "occasion", "party", "event", "person"]
 
 
 class EventCitationInline(CitationInline):

@@ -1,9 +1,19 @@
 """Serializers of the records documents are filed under: sectors, parties,
-occasions and sources (with their archived copies and the facts they support)."""
+occasions, people (with their posts) and sources (with their archived copies
+and the facts they support)."""
 
 from rest_framework import serializers
 
-from ..models import ArchivedCopy, Citation, Occasion, Party, Sector, Source
+from ..models import (
+    ArchivedCopy,
+    Citation,
+    Occasion,
+    Party,
+    Person,
+    Position,
+    Sector,
+    Source,
+)
 from .mixins import HtmlUrlMixin, ModelValidationMixin
 from .model_serializer import ModelSerializer
 
@@ -41,7 +51,12 @@ class PartySerializer(ModelValidationMixin, HtmlUrlMixin, ModelSerializer):
 
     class Meta:
         model = Party
-        fields = [*PartyRefSerializer.Meta.fields, "parent", *RECORD_FIELDS]
+        fields = [
+            *PartyRefSerializer.Meta.fields,
+            "parent",
+            "wikidata_id",
+            *RECORD_FIELDS,
+        ]
 
 
 class OccasionRefSerializer(ModelSerializer):
@@ -60,8 +75,40 @@ class OccasionSerializer(ModelValidationMixin, HtmlUrlMixin, ModelSerializer):
             "place_en",
             "summary_ru",
             "summary_en",
+            "wikidata_id",
             *RECORD_FIELDS,
         ]
+
+
+class PersonRefSerializer(ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["slug", "name_ru", "name_en", "wikidata_id"]
+
+
+class PositionSerializer(ModelSerializer):
+    party = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The body the post belongs to (parties.slug).",
+    )
+
+    class Meta:
+        model = Position
+        fields = ["title_ru", "title_en", "party", "held_from", "held_until"]
+
+
+class PersonSerializer(ModelValidationMixin, HtmlUrlMixin, ModelSerializer):
+    positions = PositionSerializer(
+        many=True,
+        read_only=True,
+        help_text="Posts held; a date not known is null.",
+    )
+
+    class Meta:
+        model = Person
+        fields = [*PersonRefSerializer.Meta.fields, "positions", *RECORD_FIELDS]
 
 
 class StoredFileSerializer(ModelSerializer):
@@ -127,7 +174,7 @@ class SourceSerializer(ModelValidationMixin, ModelSerializer):
 class SupportedFactSerializer(ModelSerializer):
     """One fact a source supports: the record, the field and what it says."""
 
-    # A citation is about one of the three: the other two are null.
+    # A citation is about one record: the other subjects are null.
     document = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True
     )
@@ -135,6 +182,9 @@ class SupportedFactSerializer(ModelSerializer):
         slug_field="slug", read_only=True, allow_null=True
     )
     party = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    person = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True
     )
     claim = former_field("claim")
@@ -146,6 +196,7 @@ class SupportedFactSerializer(ModelSerializer):
             "document",
             "occasion",
             "party",
+            "person",
             "field",
             "claim_ru",
             "claim_en",

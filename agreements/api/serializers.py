@@ -9,6 +9,7 @@ from ..models import (
     Citation,
     DeletedDocument,
     Document,
+    DocumentIdentifier,
     DocumentText,
     LifecycleEvent,
     Occasion,
@@ -21,6 +22,8 @@ from .model_serializer import ModelSerializer
 from .records import (
     OccasionRefSerializer,
     PartyRefSerializer,
+    PersonRefSerializer,
+    PositionSerializer,
     SourceSerializer,
     StoredFileSerializer,
     former_field,
@@ -51,6 +54,12 @@ class ParticipationSerializer(ModelSerializer):
     class Meta:
         model = Participation
         fields = ["party", "role", "signatory_ru", "signatory_en"]
+
+
+class IdentifierSerializer(ModelSerializer):
+    class Meta:
+        model = DocumentIdentifier
+        fields = ["scheme", "value", "url"]
 
 
 class CitationSerializer(ModelSerializer):
@@ -141,7 +150,8 @@ class PartyInListSerializer(serializers.Serializer):
 
 
 class PartyInDetailSerializer(PartyInListSerializer):
-    """A list row's party, with who signed for it."""
+    """A list row's party, with who signed for it: as the source writes it,
+    and the person's record and post where a source names them."""
 
     signatory_ru = serializers.CharField()
     signatory_en = serializers.CharField()
@@ -150,6 +160,12 @@ class PartyInDetailSerializer(PartyInListSerializer):
         read_only=True,
         help_text="Where this party stands today, derived from the events and "
         "the entry-into-force rule.",
+    )
+    person = PersonRefSerializer(
+        allow_null=True, help_text="Who signed (/api/v1/people/); null if not known."
+    )
+    person_position = PositionSerializer(
+        allow_null=True, help_text="The post they signed in; null if not known."
     )
 
 
@@ -232,6 +248,12 @@ class DocumentSerializer(
         help_text="Deprecated alias of `parties` (the party nested): removed in "
         "the next version of the API.",
     )
+    identifiers = IdentifierSerializer(
+        many=True,
+        read_only=True,
+        help_text="Official numbers it is known by (registers, publications, "
+        "Wikidata).",
+    )
     events = EventSerializer(many=True, read_only=True)
     citations = CitationSerializer(many=True, read_only=True)
     relations = serializers.SerializerMethodField()
@@ -249,6 +271,7 @@ class DocumentSerializer(
             "occasion_detail",
             "sectors",
             *Document.terms_fields,
+            "identifiers",
             "texts",
             "text_snippet",
             "parties",
@@ -303,8 +326,8 @@ class DeletedDocumentSerializer(ModelSerializer):
 class ChangePartSerializer(serializers.Serializer):
     record = serializers.CharField(
         source="model",
-        help_text="document, participation, lifecycleevent, citation or "
-        "documentrelation",
+        help_text="document, participation, lifecycleevent, citation, "
+        "documentrelation, documenttext or documentidentifier",
     )
     row = serializers.CharField(
         help_text="Which row, as a reader knows it (empty for the document itself)."

@@ -31,6 +31,7 @@ router.register(
 )
 router.register("documents", views.DocumentViewSet)
 router.register("parties", views.PartyViewSet)
+router.register("people", views.PersonViewSet)
 router.register("sectors", views.SectorViewSet)
 router.register("occasions", views.OccasionViewSet)
 router.register("sources", views.SourceViewSet)

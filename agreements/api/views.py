@@ -30,6 +30,7 @@ from ..models import (
     Document,
     Occasion,
     Party,
+    Person,
     Sector,
     Source,
     StaleVersion,
@@ -326,6 +327,14 @@ class PartyViewSet(RecordViewSet):
     filterset_class = filters.PartyFilter
 
 
+class PersonViewSet(RecordViewSet):
+    """People who signed documents, with the posts they held."""
+
+    queryset = Person.objects.prefetch_related("positions__party")
+    serializer_class = records.PersonSerializer
+    filterset_class = filters.PersonFilter
+
+
 class SectorViewSet(RecordViewSet):
     queryset = Sector.objects.all()
     serializer_class = records.SectorSerializer
@@ -352,9 +361,13 @@ class SourceViewSet(RecordViewSet):
                 Prefetch(
                     "citations",
                     queryset=Citation.objects.select_related(
-                        "document", "occasion", "party"
+                        "document", "occasion", "party", "person"
                     ).order_by(
-                        "document__slug", "occasion__slug", "party__slug", "field"
+                        "document__slug",
+                        "occasion__slug",
+                        "party__slug",
+                        "person__slug",
+                        "field",
                     ),
                 )
             )

@@ -15,10 +15,11 @@ from .base import (
     validate_currency,
 )
 from .documents import DeletedDocument, Document, FacetCount
+from .people import Person, Position
 from .records import Occasion, Party, Sector
 from .releases import Immutable, Release
 from .research import ResearchQuestion
-from .rows import DocumentRelation, LifecycleEvent, Participation
+from .rows import DocumentIdentifier, DocumentRelation, LifecycleEvent, Participation
 from .sources import Citation, Source
 from .texts import ArchivedCopy, DocumentText, StoredFile
 from .words import DocumentWords
@@ -29,6 +30,7 @@ __all__ = [
     "Citation",
     "DeletedDocument",
     "Document",
+    "DocumentIdentifier",
     "DocumentRelation",
     "DocumentText",
     "Immutable",
@@ -40,6 +42,8 @@ __all__ = [
     "Participation",
     "Release",
     "Party",
+    "Person",
+    "Position",
     "ResearchQuestion",
     "Searchable",
     "Sector",

@@ -2,6 +2,7 @@
 
 import functools
 import gettext
+import re
 from typing import NamedTuple
 
 import pycountry
@@ -35,6 +36,42 @@ def validate_country(code):
             _("«%(code)s» is not an ISO 3166-1 alpha-2 country code, e.g. RU."),
             params={"code": code},
         )
+
+
+WIKIDATA_ID = r"^Q[1-9][0-9]{0,18}$"
+
+
+def validate_wikidata_id(value):
+    """A Wikidata item id (Q and digits); the database checks the same shape."""
+    if not re.fullmatch(WIKIDATA_ID, value):
+        raise ValidationError(
+            _("«%(value)s» is not a Wikidata item id, e.g. Q159."),
+            params={"value": value},
+        )
+
+
+def wikidata_field():
+    """The optional Wikidata item of a record (Q159: Russia), for joining it
+    with other datasets; empty when not known."""
+    return models.CharField(
+        _("Wikidata id"),
+        max_length=20,
+        blank=True,
+        validators=[validate_wikidata_id],
+        help_text=_("The Wikidata item, e.g. Q159; empty when not known."),
+    )
+
+
+def wikidata_url(item):
+    """The Wikidata page of an item id, or "" without one."""
+    return f"https://www.wikidata.org/wiki/{item}" if item else ""
+
+
+def wikidata_constraint(model):
+    return models.CheckConstraint(
+        condition=models.Q(wikidata_id="") | models.Q(wikidata_id__regex=WIKIDATA_ID),
+        name=f"{model}_wikidata_id_shape",
+    )
 
 
 def country_name(code):

@@ -309,13 +309,16 @@ class Document(Versioned, SlugKeyed, Bilingual, Timestamped):
             raise ValidationError(errors)
 
     def build_search_text(self, participations=()):
-        """Own texts and the given participations' names and signatories.
+        """Own texts and the given participations' names, signatories and the
+        people who signed (their names as the person's record gives them).
 
         save() keeps the own texts current; `derive.computed` adds the parties.
         """
         parts = [super().build_search_text()]
         for p in participations:
             parts += [p.party.name_ru, p.party.name_en, p.signatory_ru, p.signatory_en]
+            if p.person_id:
+                parts += [p.person.name_ru, p.person.name_en]
         return normalize(" ".join(filter(None, parts)))
 
     @property

@@ -18,6 +18,9 @@ from .base import (
     localized_property,
     optional_link,
     validate_country,
+    wikidata_constraint,
+    wikidata_field,
+    wikidata_url,
 )
 
 
@@ -58,6 +61,7 @@ class Party(Versioned, SlugKeyed, Bilingual, Timestamped):
         verbose_name=_("belongs to"),
         help_text=_("A ministry belongs to its state; a subsidiary to its company."),
     )
+    wikidata_id = wikidata_field()
     history = HistoricalRecords(excluded_fields=["search_text"])
     objects = PartyQuerySet.as_manager()
 
@@ -73,12 +77,17 @@ class Party(Versioned, SlugKeyed, Bilingual, Timestamped):
             models.CheckConstraint(
                 condition=~Q(name_ru="", name_en=""), name="party_has_a_name"
             ),
+            wikidata_constraint("party"),
         ]
 
     def __str__(self):
         return self.name_en or self.name_ru
 
     name = localized_property("name")
+
+    @property
+    def wikidata_url(self):
+        return wikidata_url(self.wikidata_id)
 
     @property
     def country_name(self):
@@ -118,6 +127,7 @@ class Occasion(Versioned, SlugKeyed, Bilingual, Timestamped):
     summary_en = models.TextField(
         _("summary (English)"), max_length=LONG_TEXT, blank=True
     )
+    wikidata_id = wikidata_field()
     history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
@@ -130,7 +140,8 @@ class Occasion(Versioned, SlugKeyed, Bilingual, Timestamped):
                 | Q(started_on__isnull=True)
                 | Q(ended_on__gte=models.F("started_on")),
                 name="occasion_ends_after_start",
-            )
+            ),
+            wikidata_constraint("occasion"),
         ]
 
     def __str__(self):
@@ -139,6 +150,10 @@ class Occasion(Versioned, SlugKeyed, Bilingual, Timestamped):
     name = localized_property("name")
     place = localized_property("place")
     summary = localized_property("summary")
+
+    @property
+    def wikidata_url(self):
+        return wikidata_url(self.wikidata_id)
 
     def clean(self):
         if self.started_on and self.ended_on and self.ended_on < self.started_on:

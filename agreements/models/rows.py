@@ -1,5 +1,5 @@
-"""The rows that hang off a document: its parties, lifecycle events and
-relations to other documents."""
+"""The rows that hang off a document: its parties, lifecycle events, official
+identifiers and relations to other documents."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -19,6 +19,7 @@ from .base import (
     optional_link,
 )
 from .documents import Document
+from .people import Person, Position
 from .records import Party
 
 
@@ -44,6 +45,19 @@ class Participation(NaturalKeyed, Bilingual, Timestamped):
     )
     signatory_en = models.CharField(
         _("signatory (English)"), max_length=300, blank=True
+    )
+    person = optional_link(
+        Person,
+        "participations",
+        verbose_name=_("signed by"),
+        help_text=_("Only where a source names who signed."),
+    )
+    person_position = optional_link(
+        Position,
+        "participations",
+        on_delete=models.SET_NULL,
+        verbose_name=_("in the post of"),
+        help_text=_("The post the person held when signing, if a source gives it."),
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     # Derived (derive.py, lifecycle.party_status), never typed in: where this
@@ -73,6 +87,12 @@ class Participation(NaturalKeyed, Bilingual, Timestamped):
         return f"{self.party} — {self.get_role_display()}"
 
     signatory = localized_property("signatory")
+
+    def clean(self):
+        if self.person_position_id and self.person_position.person_id != self.person_id:
+            raise ValidationError(
+                {"person_position": _("Choose a post of the person who signed.")}
+            )
 
 
 class LifecycleEvent(NaturalKeyed, Bilingual, Timestamped):
@@ -159,6 +179,40 @@ class LifecycleEvent(NaturalKeyed, Bilingual, Timestamped):
         """The day as ISO text, as the fixtures write it."""
         party = self.party.slug if self.party_id else None
         return (self.document.slug, self.kind, self.occurred_on.isoformat(), party)
+
+
+class DocumentIdentifier(NaturalKeyed, Timestamped):
+    """An official number a document is known by elsewhere: in a national
+    treaty register, an official publication, the UN treaty series, Wikidata."""
+
+    Scheme = choices.IdentifierScheme
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="identifiers"
+    )
+    scheme = models.CharField(_("scheme"), max_length=12, choices=Scheme.choices)
+    value = models.CharField(
+        _("identifier"),
+        max_length=200,
+        help_text=_("As the register writes it, e.g. Z1300000117."),
+    )
+    url = URLField(_("link"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    natural_key_lookups = ("scheme", "value")
+
+    class Meta:
+        ordering = ["scheme", "value"]
+        verbose_name = _("official identifier")
+        verbose_name_plural = _("official identifiers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "value"], name="one_document_per_identifier"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.scheme}:{self.value}"
 
 
 class DocumentRelation(NaturalKeyed, Bilingual, Timestamped):

@@ -27,6 +27,7 @@ from .base import (
     optional_link,
 )
 from .documents import Document
+from .people import Person
 from .records import Occasion, Party
 from .rows import LifecycleEvent
 
@@ -155,13 +156,19 @@ def citable_facts():
         "occasion": [
             whole,
             *facts(Occasion, ["name_ru", "name_en", "kind", "started_on"]),
-            *facts(Occasion, ["ended_on", "place_ru", "place_en"]),
+            *facts(Occasion, ["ended_on", "place_ru", "place_en", "wikidata_id"]),
             summary,
             ("documents_count", _("number of documents")),
         ],
         "party": [
             whole,
             *facts(Party, ["name_ru", "name_en", "kind", "country", "parent"]),
+            *facts(Party, ["wikidata_id"]),
+        ],
+        "person": [
+            whole,
+            *facts(Person, ["name_ru", "name_en", "wikidata_id"]),
+            ("positions", _("posts held")),
         ],
         # An event as a whole (its date and kind) or its domestic act.
         "event": [
@@ -172,8 +179,19 @@ def citable_facts():
     }
 
 
-# What a citation can support: one record of these kinds.
-SUBJECTS = ("document", "occasion", "party", "event")
+# The kinds of record a citation can support a fact of.
+SUBJECTS = ("document", "occasion", "party", "event", "person")
+
+
+def exactly_one_of(names):
+    """A condition: exactly one of these foreign keys is set."""
+    return functools.reduce(
+        operator.or_,
+        (
+            Q(**{f"{name}__isnull": name != chosen for name in names})
+            for chosen in names
+        ),
+    )
 
 
 def _subject(model):
@@ -208,6 +226,7 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
     occasion = _subject(Occasion)
     party = _subject(Party)
     event = _subject(LifecycleEvent)
+    person = _subject(Person)
     field = models.CharField(
         _("field"),
         max_length=40,
@@ -215,7 +234,9 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
         choices=[
             (model._meta.verbose_name, citable_facts()[subject])
             for subject, model in zip(
-                SUBJECTS, (Document, Occasion, Party, LifecycleEvent), strict=True
+                SUBJECTS,
+                (Document, Occasion, Party, LifecycleEvent, Person),
+                strict=True,
             )
         ],
         help_text=_("Which fact of the record this source supports."),
@@ -254,6 +275,7 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
         "event__kind",
         "event__occurred_on",
         "event__party__slug",
+        "person__slug",
         "field",
     )
     objects = CitationQuerySet.as_manager()
@@ -264,19 +286,7 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
         verbose_name_plural = _("citations")
         constraints = [
             models.CheckConstraint(
-                condition=functools.reduce(
-                    operator.or_,
-                    (
-                        Q(
-                            **{
-                                f"{other}__isnull": other != subject
-                                for other in SUBJECTS
-                            }
-                        )
-                        for subject in SUBJECTS
-                    ),
-                ),
-                name="citation_has_one_subject",
+                condition=exactly_one_of(SUBJECTS), name="citation_has_one_subject"
             ),
             # A sourced citation names its source; an editorial one has none and
             # says in its note why the editors hold the fact.
@@ -318,7 +328,9 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
 
     @property
     def subject(self):
-        return self.document or self.occasion or self.party or self.event
+        return (
+            self.document or self.occasion or self.party or self.event or self.person
+        )
 
     @property
     def confidence_short(self):
@@ -367,7 +379,10 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
         subjects = self.subject_names()
         if len(subjects) != 1:
             raise ValidationError(
-                _("A citation supports exactly one document, occasion, party or event.")
+                _(
+                    "A citation supports exactly one document, occasion, party, "
+                    "event or person."
+                )
             )
         facts = dict(citable_facts()[subjects[0]])
         if self.field not in facts:

@@ -22,6 +22,8 @@ from ..provenance import document_facts, field_label
 from ..standing import standings
 
 PAGE_SIZE = 25
+# The filters the list's own form asks for (the others are facets' links).
+OWN_FORM = ("signed_after", "signed_before", "identifier")
 
 
 def citations_by_field(model, citations):
@@ -122,7 +124,7 @@ class DocumentListView(FilterView):
             sort_options=filterset.filters["ordering"].field.choices,
             current_sort=self.request.GET.get("ordering", ""),
             hidden_params=other_params(query, "q", "ordering"),
-            range_hidden_params=other_params(query, "signed_after", "signed_before"),
+            range_hidden_params=other_params(query, *OWN_FORM),
             as_of=None if self.errors else filterset.as_of_day(),
             as_of_hidden_params=other_params(query, "as_of"),
             without_as_of=urlencode(other_params(query, "as_of")),
@@ -130,7 +132,7 @@ class DocumentListView(FilterView):
             filters_active=sum(
                 1 for name, values in query.lists() if name in FACETS for v in values
             )
-            + sum(1 for name in ("signed_after", "signed_before") if query.get(name)),
+            + sum(1 for name in OWN_FORM if query.get(name)),
         )
         return context
 

@@ -1,5 +1,5 @@
 """The pages of the records documents are filed under: parties, countries,
-sectors, occasions and sources, each a list and a page per record."""
+people, sectors, occasions and sources, each a list and a page per record."""
 
 import datetime
 
@@ -12,9 +12,18 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from ..filters import named_parties
-from ..models import Document, Occasion, Participation, Party, Sector, Source
+from ..models import (
+    Document,
+    Occasion,
+    Participation,
+    Party,
+    Person,
+    Sector,
+    Source,
+)
 from ..models.base import country_name
 from ..provenance import field_label
+from ..querysets import DERIVED_COLUMNS
 from .documents import PAGE_SIZE, citations_by_field
 
 
@@ -178,6 +187,41 @@ class CountryDetailView(InForceForMixin, DocumentsOfMixin, TemplateView):
         return context
 
 
+class PersonListView(ListView):
+    queryset = Person.objects.annotate(
+        n_documents=Count("participations__document", distinct=True)
+    )
+    context_object_name = "people"
+
+
+class PersonDetailView(DetailView):
+    """A person: the posts they held, and everything they signed (a page at a
+    time), each with the post they signed in."""
+
+    queryset = Person.objects.prefetch_related(
+        "positions__party", "citations__source__archived_copies"
+    )
+    context_object_name = "person"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        signed = (
+            self.object.participations.select_related(
+                "party", "person_position", "document"
+            )
+            .defer(*(f"document__{c}" for c in DERIVED_COLUMNS))
+            .order_by("-document__signed_on", "document__slug", "pk")
+        )
+        page, error = paginate(self.request, signed)
+        context.update(
+            page_obj=page,
+            signatures=page.object_list,
+            errors=[error] if error else [],
+            citations_by_field=citations_by_field(Person, self.object.citations.all()),
+        )
+        return context
+
+
 class SectorListView(ListView):
     queryset = Sector.objects.annotate(n_documents=Count("documents"))
     context_object_name = "sectors"
@@ -237,8 +281,10 @@ class SourceDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         citations = self.object.citations.select_related(
-            "document", "occasion", "party"
-        ).order_by("document__slug", "occasion__slug", "party__slug", "field")
+            "document", "occasion", "party", "person"
+        ).order_by(
+            "document__slug", "occasion__slug", "party__slug", "person__slug", "field"
+        )
         by_record = {}
         for c in citations:
             by_record.setdefault(c.subject, []).append(

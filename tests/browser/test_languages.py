@@ -23,6 +23,8 @@ PAGES = [
     "documents/astana-2023-tpp-memorandum/history/",
     "parties/",
     "parties/qazaqgaz/",
+    "people/",
+    "people/n-g-shulginov/",
     "sectors/",
     "sectors/energy/",
     "occasions/",

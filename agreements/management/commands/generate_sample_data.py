@@ -249,12 +249,12 @@ def load_chunk(chunk):
 
 
 def load(seed, first, size, parties, sectors, source):
-    """Insert documents `first` … `first + size - 1` with their rows, drawn
-    from a random generator of their own (the same documents however the run
-    is split), and derive them."""
-    rng = random.Random(f"{seed}:{first}")
+    """Insert documents `first` … `first + size - 1` with their rows, each
+    drawn from a random generator of its own (the same documents however the
+    run is split), and derive them."""
     docs, participations, events, sector_rows = [], [], [], []
     for n in range(first, first + size):
+        rng = random.Random(f"{seed}:{n}")
         doc = sample_document(rng, n)
         participations += [
             Participation(document=doc, party=p, role="party", position=i)

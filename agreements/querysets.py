@@ -163,6 +163,12 @@ class DocumentQuerySet(RecordQuerySet):
         """The queryset of a related model (`events` → LifecycleEvent objects)."""
         return self.model._meta.get_field(relation).related_model.objects
 
+    def _back(self, relation):
+        """The lookup from a related model's rows to the document (`events` →
+        "document", `sectors` → "documents")."""
+        field = self.model._meta.get_field(relation)
+        return field.field.name if field.auto_created else field.related_query_name()
+
     def last_changed(self):
         """When the data last changed, editorially: the latest save of a document
         or of anything shown on one (which touches it), or the latest deletion;
@@ -218,37 +224,65 @@ class DocumentQuerySet(RecordQuerySet):
             ),
         )
 
+    def _detail_lookups(self, archived_copies=True):
+        """{relation: prefetch lookup} of everything a detail page or API record
+        shows; the citations' sources with their archived copies or not."""
+        sources = self._rows("citations").select_related("source")
+        if archived_copies:
+            sources = sources.prefetch_related("source__archived_copies")
+        return {
+            "sectors": "sectors",
+            "participations": Prefetch(
+                "participations",
+                queryset=self._rows("participations").select_related("party"),
+            ),
+            "events": Prefetch(
+                "events", queryset=self._rows("events").select_related("party")
+            ),
+            "citations": Prefetch("citations", queryset=sources),
+            "research_questions": "research_questions",
+            "texts": Prefetch(
+                "texts", queryset=self._rows("texts").defer("extracted_text")
+            ),
+            **{
+                f"relations_{way}": Prefetch(
+                    f"relations_{way}",
+                    # The other document: its title and slug, not its
+                    # derived columns (its stored records among them).
+                    queryset=self._rows(f"relations_{way}")
+                    .select_related(other)
+                    .defer(*(f"{other}__{c}" for c in DERIVED_COLUMNS)),
+                )
+                for way, other in [("out", "to_document"), ("in", "from_document")]
+            },
+        }
+
     def with_details(self):
         """Everything a detail page or API record shows (not the search columns,
         derived from it and as long as all its texts)."""
         return (
-            self.with_related()
+            self.select_related("occasion")
             .defer(*DERIVED_COLUMNS)
-            .prefetch_related(
-                Prefetch(
-                    "events", queryset=self._rows("events").select_related("party")
-                ),
-                Prefetch(
-                    "citations",
-                    queryset=self._rows("citations")
-                    .select_related("source")
-                    .prefetch_related("source__archived_copies"),
-                ),
-                "research_questions",
-                Prefetch("texts", queryset=self._rows("texts").defer("extracted_text")),
-                *(
-                    Prefetch(
-                        f"relations_{way}",
-                        # The other document: its title and slug, not its
-                        # derived columns (its stored records among them).
-                        queryset=self._rows(f"relations_{way}")
-                        .select_related(other)
-                        .defer(*(f"{other}__{c}" for c in DERIVED_COLUMNS)),
-                    )
-                    for way, other in [("out", "to_document"), ("in", "from_document")]
-                ),
-            )
+            .prefetch_related(*self._detail_lookups().values())
         )
+
+    def with_detail_flags(self):
+        """A document to show alone: its own columns (as `with_details`) and,
+        for each set of related rows it shows, whether it has any
+        (`has_<relation>`, `has_archived_copies`), so that `prefetch_details`
+        reads only the sets it has: most documents have no texts, relations,
+        research questions or archived sources."""
+        flags = {
+            f"has_{name}": Exists(
+                self._rows(name).filter(**{self._back(name): OuterRef("pk")})
+            )
+            for name in self._detail_lookups()
+        }
+        copies = apps.get_model("agreements", "ArchivedCopy").objects
+        flags["has_archived_copies"] = Exists(
+            copies.filter(source__citations__document=OuterRef("pk"))
+        )
+        return self.select_related("occasion").defer(*DERIVED_COLUMNS).annotate(**flags)
 
     def of_parties(self, parties):
         """Documents to which any of `parties` (a queryset or list) is a party."""
@@ -340,3 +374,27 @@ class DocumentQuerySet(RecordQuerySet):
             .with_status_on(day)
             .filter(status_on_day=Status.IN_FORCE)
         )
+
+
+def prefetch_details(document):
+    """Read what `with_details` prefetches for one document of
+    `with_detail_flags`: one query for each set of related rows it has, none
+    for those it has none of (shown empty, as a prefetch that found nothing)."""
+    documents = document.__class__.objects.all()
+    lookups = documents._detail_lookups(document.has_archived_copies)
+    cache = document.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name in lookups:
+        if not getattr(document, f"has_{name}"):
+            cache[name] = document._meta.get_field(name).related_model.objects.none()
+    models.prefetch_related_objects(
+        [document],
+        *(lookup for name, lookup in lookups.items() if name not in cache),
+    )
+    if not document.has_archived_copies:
+        for citation in document.citations.all():
+            if citation.source_id:
+                source = citation.source
+                source.__dict__.setdefault("_prefetched_objects_cache", {})[
+                    "archived_copies"
+                ] = source.archived_copies.model.objects.none()
+    return document

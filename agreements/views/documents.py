@@ -16,6 +16,7 @@ from ..filters import DocumentFilter
 from ..history import document_history
 from ..models import Document
 from ..provenance import document_facts, field_label
+from ..querysets import prefetch_details
 
 PAGE_SIZE = 25
 
@@ -142,8 +143,11 @@ def as_of_param(request):
 
 
 class DocumentDetailView(DetailView):
-    queryset = Document.objects.with_details()
+    queryset = Document.objects.with_detail_flags()
     context_object_name = "document"
+
+    def get_object(self, queryset=None):
+        return prefetch_details(super().get_object(queryset))
 
     def get(self, request, *args, **kwargs):
         self.as_of, self.errors = as_of_param(request)

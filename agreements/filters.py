@@ -20,41 +20,53 @@ def country_choices():
     return [(c, country_name(c)) for (c,) in sorted(codes.distinct())]
 
 
-def linking_rows(model, relation):
-    """(rows, lookup, column): the table that links `model`'s records through
-    `relation` (its first step) and how: `model` rows whose `lookup` is in
-    that table's `column`. A participation or a sector link names its
-    document itself: no join back to the documents."""
-    field = model._meta.get_field(relation)
-    if field.many_to_many and not field.auto_created:  # sectors: the link table
-        through = field.remote_field.through
-        step = field.m2m_reverse_field_name()
-        return through.objects, "pk", field.m2m_field_name(), step
-    if field.one_to_many or field.many_to_many:  # participations
-        return field.related_model.objects, "pk", field.field.name, None
-    return field.related_model.objects, relation, "pk", None  # occasion
+def filtered_through(model, field_name):
+    """(target, path, documents) of a filter on `field_name` (a path from
+    `model` to a field of another table: `participations__party__country`):
+    the model it names records of (Party), the path within it ("country"), and
+    `documents(queryset, ids)`, those linked to any of these target records,
+    found through the rows that link them (participations, the sectors' link
+    table) or, for a foreign key of `model`, by its values."""
+    first, _, rest = field_name.partition("__")
+    field = model._meta.get_field(first)
+    if field.many_to_many and not field.auto_created:  # sectors
+        link = field.remote_field.through._default_manager
+        own, other = field.m2m_field_name(), field.m2m_reverse_field_name()
+        target = field.related_model
+    elif field.one_to_many:  # participations, then their party
+        link = field.related_model._default_manager
+        own, (other, _, rest) = field.field.name, rest.partition("__")
+        target = field.related_model._meta.get_field(other).related_model
+    else:  # occasion
+        return (
+            field.related_model,
+            rest,
+            lambda qs, ids: qs.filter(**{f"{first}__in": ids}),
+        )
+
+    def documents(queryset, ids):
+        linked = link.filter(**{f"{other}__in": ids}).values(own)
+        return queryset.filter(pk__in=linked)
+
+    return target, rest, documents
 
 
 class SubqueryMixin:
     """Matches through rows of another table with `pk IN (subquery)`, not a
     join: no duplicate rows, so no DISTINCT over the whole filtered set. The
-    subquery reads the linking rows alone (`linking_rows`): with the
-    documents joined in it too, `country=KZ` read the whole documents table
-    for its count at a million."""
+    records asked for (parties of a country, sectors, occasions) are read
+    first, and the documents found by their ids (`filtered_through`): the
+    planner then knows how many rows to expect and reads indexes alone (with
+    the documents joined in the subquery, `country=KZ` read the whole
+    documents table; with a subquery for an occasion's id, the list walked the
+    whole newest-first index for an occasion of one document)."""
 
     def __init__(self, **kwargs):
         super().__init__(distinct=False, **kwargs)
 
-    def _linking(self):
-        """`linking_rows` of the first step of the path, and the rest of the
-        path from those rows (`party__country`)."""
-        relation, _, rest = self.field_name.partition("__")
-        rows, lookup, column, step = linking_rows(self.model, relation)
-        return rows, lookup, column, f"{step}__{rest}" if step else rest
-
     def get_filter_predicate(self, v):
-        path = self._linking()[3]  # applied to the linking rows
-        return {
+        _target, path, _documents = filtered_through(self.model, self.field_name)
+        return {  # applied to the target's records
             path + name.removeprefix(self.field_name): value
             for name, value in super().get_filter_predicate(v).items()
         }
@@ -65,11 +77,11 @@ class SubqueryMixin:
             # would compile as SQL to find it empty (a third of an API list's
             # filtering with the three such filters).
             return qs
-        rows, lookup, column, _path = self._linking()
-        matching = super().filter(rows.all(), value)
+        target, _path, documents = filtered_through(qs.model, self.field_name)
+        matching = super().filter(target._default_manager.all(), value)
         if not matching.query.where:
             return qs  # no value, or every choice: nothing to filter
-        return qs.filter(**{f"{lookup}__in": matching.values(column)})
+        return documents(qs, list(matching.values_list("pk", flat=True)))
 
 
 @extend_schema_field({"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"})

@@ -346,19 +346,22 @@ class DocumentQuerySet(RecordQuerySet):
 
     def with_status_on(self, day):
         """Annotate `status_on_day`: the status as of `day`, computed in SQL."""
+        # The status is read off the last event inside the subquery: a CASE
+        # over the subquery's kind ran it once for each WHEN (8 times a row).
+        status_after = Case(
+            *(When(kind=k, then=Value(s)) for k, s in STATUS_AFTER.items()),
+            output_field=models.CharField(),
+        )
         last_change = (
             self._rows("events")
             .filter(document=OuterRef("pk"), occurred_on__lte=day)
             .filter(kind__in=list(STATUS_AFTER))
             .order_by("-occurred_on", "-pk")
-            .values("kind")[:1]
+            .annotate(status_after=status_after)
+            .values("status_after")[:1]
         )
-        return self.alias(last_kind=Subquery(last_change)).annotate(
-            status_on_day=Case(
-                *(When(last_kind=k, then=Value(s)) for k, s in STATUS_AFTER.items()),
-                default=Value(Status.UNKNOWN),
-                output_field=models.CharField(),
-            )
+        return self.annotate(
+            status_on_day=Coalesce(Subquery(last_change), Value(Status.UNKNOWN))
         )
 
     def in_force_on(self, day):

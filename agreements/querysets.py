@@ -269,9 +269,10 @@ class DocumentQuerySet(RecordQuerySet):
     def with_detail_flags(self):
         """A document to show alone: its own columns (as `with_details`) and,
         for each set of related rows it shows, whether it has any
-        (`has_<relation>`, `has_archived_copies`), so that `prefetch_details`
-        reads only the sets it has: most documents have no texts, relations,
-        research questions or archived sources."""
+        (`has_<relation>`, `has_archived_copies`), so that the detail page
+        (`views.documents.prefetch_details`) reads only the sets it has: most
+        documents have no texts, relations, research questions or archived
+        sources."""
         flags = {
             f"has_{name}": Exists(
                 self._rows(name).filter(**{self._back(name): OuterRef("pk")})
@@ -377,27 +378,3 @@ class DocumentQuerySet(RecordQuerySet):
             .with_status_on(day)
             .filter(status_on_day=Status.IN_FORCE)
         )
-
-
-def prefetch_details(document):
-    """Read what `with_details` prefetches for one document of
-    `with_detail_flags`: one query for each set of related rows it has, none
-    for those it has none of (shown empty, as a prefetch that found nothing)."""
-    documents = document.__class__.objects.all()
-    lookups = documents._detail_lookups(document.has_archived_copies)
-    cache = document.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name in lookups:
-        if not getattr(document, f"has_{name}"):
-            cache[name] = document._meta.get_field(name).related_model.objects.none()
-    models.prefetch_related_objects(
-        [document],
-        *(lookup for name, lookup in lookups.items() if name not in cache),
-    )
-    if not document.has_archived_copies:
-        for citation in document.citations.all():
-            if citation.source_id:
-                source = citation.source
-                source.__dict__.setdefault("_prefetched_objects_cache", {})[
-                    "archived_copies"
-                ] = source.archived_copies.model.objects.none()
-    return document

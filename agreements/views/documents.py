@@ -1,6 +1,7 @@
 """The documents' pages: the searchable list, a document and its history."""
 
 from django import forms
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
@@ -16,7 +17,6 @@ from ..filters import DocumentFilter
 from ..history import document_history
 from ..models import Document
 from ..provenance import document_facts, field_label
-from ..querysets import prefetch_details
 
 PAGE_SIZE = 25
 
@@ -140,6 +140,30 @@ def as_of_param(request):
         return field.clean(value), []
     except forms.ValidationError as exc:
         return None, [f"{_('Status as of')}: {' '.join(exc.messages)}"]
+
+
+def prefetch_details(document):
+    """Read what `with_details` prefetches for one document of
+    `with_detail_flags`: one query for each set of related rows it has, none
+    for those it has none of (shown empty, as a prefetch that found nothing)."""
+    documents = document.__class__.objects.all()
+    lookups = documents._detail_lookups(document.has_archived_copies)
+    cache = document.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name in lookups:
+        if not getattr(document, f"has_{name}"):
+            cache[name] = document._meta.get_field(name).related_model.objects.none()
+    prefetch_related_objects(
+        [document],
+        *(lookup for name, lookup in lookups.items() if name not in cache),
+    )
+    if not document.has_archived_copies:
+        for citation in document.citations.all():
+            if citation.source_id:
+                source = citation.source
+                source.__dict__.setdefault("_prefetched_objects_cache", {})[
+                    "archived_copies"
+                ] = source.archived_copies.model.objects.none()
+    return document
 
 
 class DocumentDetailView(DetailView):

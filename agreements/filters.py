@@ -37,12 +37,56 @@ def country_choices():
     return [(c, country_name(c)) for (c,) in sorted(codes.distinct())]
 
 
+def filtered_through(model, field_name):
+    """(target, path, documents) of a filter on `field_name` (a path from
+    `model` to a field of another table: `participations__party__country`):
+    the model it names records of (Party), the path within it ("country"), and
+    `documents(queryset, ids)`, those linked to any of these target records,
+    found through the rows that link them (participations, the sectors' link
+    table) or, for a foreign key of `model`, by its values."""
+    first, _, rest = field_name.partition("__")
+    field = model._meta.get_field(first)
+    if field.many_to_many and not field.auto_created:  # sectors
+        link = field.remote_field.through._default_manager
+        own, other = field.m2m_field_name(), field.m2m_reverse_field_name()
+        target = field.related_model
+    elif field.one_to_many:  # participations, then their party
+        link = field.related_model._default_manager
+        own, (other, _, rest) = field.field.name, rest.partition("__")
+        target = field.related_model._meta.get_field(other).related_model
+    else:  # occasion
+        return (
+            field.related_model,
+            rest,
+            lambda qs, ids: qs.filter(**{f"{first}__in": ids}),
+        )
+
+    def documents(queryset, ids):
+        linked = link.filter(**{f"{other}__in": ids}).values(own)
+        return queryset.filter(pk__in=linked)
+
+    return target, rest, documents
+
+
 class SubqueryMixin:
     """Matches through rows of another table with `pk IN (subquery)`, not a
-    join: no duplicate rows, so no DISTINCT over the whole filtered set."""
+    join: no duplicate rows, so no DISTINCT over the whole filtered set. The
+    records asked for (parties of a country, sectors, occasions) are read
+    first, and the documents found by their ids (`filtered_through`): the
+    planner then knows how many rows to expect and reads indexes alone (with
+    the documents joined in the subquery, `country=KZ` read the whole
+    documents table; with a subquery for an occasion's id, the list walked the
+    whole newest-first index for an occasion of one document)."""
 
     def __init__(self, **kwargs):
         super().__init__(distinct=False, **kwargs)
+
+    def get_filter_predicate(self, v):
+        _target, path, _documents = filtered_through(self.model, self.field_name)
+        return {  # applied to the target's records
+            path + name.removeprefix(self.field_name): value
+            for name, value in super().get_filter_predicate(v).items()
+        }
 
     def filter(self, qs, value):
         if isinstance(value, QuerySet) and value.query.is_empty():
@@ -50,10 +94,11 @@ class SubqueryMixin:
             # would compile as SQL to find it empty (a third of an API list's
             # filtering with the three such filters).
             return qs
-        matching = super().filter(qs.model.objects.all(), value)
+        target, _path, documents = filtered_through(qs.model, self.field_name)
+        matching = super().filter(target._default_manager.all(), value)
         if not matching.query.where:
             return qs  # no value, or every choice: nothing to filter
-        return qs.filter(pk__in=matching.values("pk"))
+        return documents(qs, list(matching.values_list("pk", flat=True)))
 
 
 @extend_schema_field({"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"})

@@ -169,6 +169,12 @@ class DocumentQuerySet(LifecycleQueries, RecordQuerySet):
         """The queryset of a related model (`events` → LifecycleEvent objects)."""
         return self.model._meta.get_field(relation).related_model.objects
 
+    def _back(self, relation):
+        """The lookup from a related model's rows to the document (`events` →
+        "document", `sectors` → "documents")."""
+        field = self.model._meta.get_field(relation)
+        return field.field.name if field.auto_created else field.related_query_name()
+
     def last_changed(self):
         """When the data last changed, editorially: the latest save of a document
         or of anything shown on one (which touches it), or the latest deletion;
@@ -226,48 +232,72 @@ class DocumentQuerySet(LifecycleQueries, RecordQuerySet):
             ),
         )
 
+    def _detail_lookups(self, archived_copies=True):
+        """{relation: prefetch lookup} of everything a detail page or API record
+        shows; the citations' sources with their archived copies or not."""
+        sources = self._rows("citations").select_related("source")
+        if archived_copies:
+            sources = sources.prefetch_related("source__archived_copies")
+        return {
+            "sectors": "sectors",
+            "participations": Prefetch(
+                "participations",
+                queryset=self._rows("participations").select_related(
+                    "party", "person", "person_position__party"
+                ),
+            ),
+            "events": Prefetch(
+                "events",
+                queryset=self._rows("events")
+                .select_related("party")
+                .prefetch_related(Prefetch("citations", queryset=sources)),
+            ),
+            "citations": Prefetch("citations", queryset=sources),
+            "research_questions": "research_questions",
+            "identifiers": "identifiers",
+            "texts": Prefetch(
+                "texts", queryset=self._rows("texts").defer("extracted_text")
+            ),
+            **{
+                f"relations_{way}": Prefetch(
+                    f"relations_{way}",
+                    # The other document: its title and slug, not its
+                    # derived columns (its stored records among them).
+                    queryset=self._rows(f"relations_{way}")
+                    .select_related(other)
+                    .defer(*(f"{other}__{c}" for c in DERIVED_COLUMNS)),
+                )
+                for way, other in [("out", "to_document"), ("in", "from_document")]
+            },
+        }
+
     def with_details(self):
         """Everything a detail page or API record shows (not the search columns,
         derived from it and as long as all its texts)."""
         return (
-            self.with_related()
+            self.select_related("occasion")
             .defer(*DERIVED_COLUMNS)
-            .prefetch_related(
-                Prefetch(
-                    "events",
-                    queryset=self._rows("events")
-                    .select_related("party")
-                    .prefetch_related(
-                        Prefetch(
-                            "citations",
-                            queryset=self._rows("citations")
-                            .select_related("source")
-                            .prefetch_related("source__archived_copies"),
-                        )
-                    ),
-                ),
-                Prefetch(
-                    "citations",
-                    queryset=self._rows("citations")
-                    .select_related("source")
-                    .prefetch_related("source__archived_copies"),
-                ),
-                "research_questions",
-                "identifiers",
-                Prefetch("texts", queryset=self._rows("texts").defer("extracted_text")),
-                *(
-                    Prefetch(
-                        f"relations_{way}",
-                        # The other document: its title and slug, not its
-                        # derived columns (its stored records among them).
-                        queryset=self._rows(f"relations_{way}")
-                        .select_related(other)
-                        .defer(*(f"{other}__{c}" for c in DERIVED_COLUMNS)),
-                    )
-                    for way, other in [("out", "to_document"), ("in", "from_document")]
-                ),
-            )
+            .prefetch_related(*self._detail_lookups().values())
         )
+
+    def with_detail_flags(self):
+        """A document to show alone: its own columns (as `with_details`) and,
+        for each set of related rows it shows, whether it has any
+        (`has_<relation>`, `has_archived_copies`), so that the detail page
+        (`views.documents.prefetch_details`) reads only the sets it has: most
+        documents have no texts, relations, research questions or archived
+        sources."""
+        flags = {
+            f"has_{name}": Exists(
+                self._rows(name).filter(**{self._back(name): OuterRef("pk")})
+            )
+            for name in self._detail_lookups()
+        }
+        copies = apps.get_model("agreements", "ArchivedCopy").objects
+        flags["has_archived_copies"] = Exists(
+            copies.filter(source__citations__document=OuterRef("pk"))
+        )
+        return self.select_related("occasion").defer(*DERIVED_COLUMNS).annotate(**flags)
 
     def of_parties(self, parties):
         """Documents to which any of `parties` (a queryset or list) is a party."""

@@ -418,6 +418,12 @@ Data:
     out = ROOT / "bench" / "results" / f"scale-{n}.md"
     out.write_text(report)
     print(f"\n{report}\nWritten to {out.relative_to(ROOT)}")
+    # Every list filter's plans on the same rows (EXPLAIN ANALYZE, bench/explain.py).
+    plans = ROOT / "bench" / "results" / f"explain-{n}.txt"
+    explain = [sys.executable, ROOT / "bench" / "explain.py", "--full"]
+    with open(plans, "w") as written:
+        subprocess.run(explain, env=env, cwd=ROOT, stdout=written)
+    print(f"Plans written to {plans.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

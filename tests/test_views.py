@@ -3,6 +3,8 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from agreements.facets import FACETS
 from agreements.filters import country_choices
@@ -284,9 +286,23 @@ def test_query_count_does_not_grow_with_the_number_of_documents(client, url):
     assert count_queries(client, url) == small
 
 
+def document_queries(client, url):
+    """The SQL one uncached GET of `url` sends for its data (not the cache's)."""
+    with (
+        CaptureQueriesContext(connection) as ctx,
+        override_settings(READ_CACHE_SECONDS=0),
+    ):
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in ctx.captured_queries if "django_cache" not in q["sql"]]
+
+
 def test_detail_query_count_does_not_grow_with_related_rows(client):
     doc = documents_with_relations(1)[0]
     small = count_queries(client, doc.get_absolute_url())
+    # The document with its occasion, then its sectors, parties, events and
+    # citations with their sources: no query for the sets it has none of
+    # (texts, relations, research questions, archived sources).
+    assert len(document_queries(client, doc.get_absolute_url())) <= 5
     from .factories import CitationFactory, EventFactory, ParticipationFactory
 
     for _ in range(20):

@@ -82,6 +82,11 @@ class Participation(NaturalKeyed, Bilingual, Timestamped):
                 fields=["document", "party", "role"], name="one_participation_per_role"
             )
         ]
+        indexes = [
+            # The documents of some parties (`country=`, `party=`) from the
+            # index alone, without reading the table's rows.
+            models.Index(fields=["party", "document"], name="participation_party_doc")
+        ]
 
     def __str__(self):
         return f"{self.party} — {self.get_role_display()}"

@@ -1,6 +1,7 @@
 """The documents' pages: the searchable list, a document and its history."""
 
 from django import forms
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
@@ -160,11 +161,36 @@ def release_param(request):
     if release is None:
         return None, [f"{label}: {_('There is no such release.')}"]
     return release, []
+def prefetch_details(document):
+    """Read what `with_details` prefetches for one document of
+    `with_detail_flags`: one query for each set of related rows it has, none
+    for those it has none of (shown empty, as a prefetch that found nothing)."""
+    documents = document.__class__.objects.all()
+    lookups = documents._detail_lookups(document.has_archived_copies)
+    cache = document.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name in lookups:
+        if not getattr(document, f"has_{name}"):
+            cache[name] = document._meta.get_field(name).related_model.objects.none()
+    prefetch_related_objects(
+        [document],
+        *(lookup for name, lookup in lookups.items() if name not in cache),
+    )
+    if not document.has_archived_copies:
+        for citation in document.citations.all():
+            if citation.source_id:
+                source = citation.source
+                source.__dict__.setdefault("_prefetched_objects_cache", {})[
+                    "archived_copies"
+                ] = source.archived_copies.model.objects.none()
+    return document
 
 
 class DocumentDetailView(DetailView):
-    queryset = Document.objects.with_details()
+    queryset = Document.objects.with_detail_flags()
     context_object_name = "document"
+
+    def get_object(self, queryset=None):
+        return prefetch_details(super().get_object(queryset))
 
     def get(self, request, *args, **kwargs):
         self.as_of, self.errors = as_of_param(request)

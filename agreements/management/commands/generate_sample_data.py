@@ -5,18 +5,19 @@ frequencies (Zipf-like), so a search term matches a few per cent of the rows, as
 in real data, and not all of them or none.
 """
 
-import contextlib
 import datetime
+import multiprocessing
+import os
 import random
 import time
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from agreements.data_version import announce_change
 from agreements.lifecycle import EventKind
+from agreements.management.bulk import indexes_built_after, indexes_dropped, insert
 from agreements.management.progress import ProgressCommand
-from agreements.marks import documents_showing, mark, tracked
 from agreements.models import (
     Citation,
     Document,
@@ -130,9 +131,15 @@ class Command(ProgressCommand, BaseCommand):
         parser.add_argument(
             "--delete", action="store_true", help="remove sample documents"
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count(),
+            help="processes loading and deriving on PostgreSQL (default: one a core)",
+        )
 
     @no_translations  # one language: the English of the messages around them
-    def handle(self, *args, count, seed, force, delete, **options):
+    def handle(self, *args, count, seed, force, delete, workers, **options):
         samples = Document.objects.filter(slug__startswith=PREFIX)
         if delete:
             deleted, _ = samples.delete()  # leaves tombstones (marks.after_delete)
@@ -153,169 +160,158 @@ class Command(ProgressCommand, BaseCommand):
             slug=f"{PREFIX}source",
             defaults={"title": "Synthetic source for benchmarks", "language": "ru/en"},
         )
-        rng = random.Random(seed)
-        first = samples.count()
-        started = time.monotonic()
-        # All or nothing: a failed or interrupted run leaves the database as it was.
-        with transaction.atomic(), indexes_built_after(Document, self.stdout):
-            for done in range(0, count, BATCH):
-                size = min(BATCH, count - done)
-                self._batch(rng, first + done, size, parties, sectors, source)
-                # Derived now rather than all at the commit: progress to show.
-                connection.derive_marked()
-                self.progress("documents, derived", done + size, count, started)
-        if connection.vendor == "postgresql":
-            # Planner statistics for every table just filled, and (outside a
-            # transaction) the visibility map that index-only counts need;
-            # autovacuum would take its time. Without statistics, the parties
-            # of a page of 50 documents were found by scanning their table.
-            # Deriving wrote every document's row three more times: outside a
-            # transaction, the table is first rewritten without the dead
-            # copies (676 MB for 188 MB of rows at 100,000).
+        first, started = samples.count(), time.monotonic()
+        size = max(1, min(BATCH, -(-count // max(workers, 1))))
+        chunks = [
+            (seed, n, min(size, first + count - n), parties, sectors, source)
+            for n in range(first, first + count, size)
+        ]
+        parallel = (
+            connection.vendor == "postgresql"
+            and workers > 1
+            and len(chunks) > 1
+            and not connection.in_atomic_block  # a caller's transaction (tests)
+        )
+        if parallel:
+            self._load_in_parallel(chunks, count, workers, started)
+        else:
+            # All or nothing: a failed or interrupted run leaves the database
+            # as it was.
+            with transaction.atomic(), indexes_built_after(Document, self.stdout):
+                done = 0
+                for chunk in chunks:
+                    done += load(*chunk)
+                    self.progress("documents, derived", done, count, started)
+        self._summary(count, started, workers if parallel else 1)
+
+    def _load_in_parallel(self, chunks, count, workers, started):
+        """Each chunk generated, loaded and derived by one of `workers`
+        processes, in a transaction of its own (on its own connection), while
+        the documents' table has no index but its constraints'; then the
+        table is compacted and its indexes are built, once. A failed run
+        leaves the chunks that committed (derived): --delete removes them."""
+        self.stdout.write(
+            f"  {count} documents in {len(chunks)} chunks, {workers} processes"
+        )
+        with indexes_dropped(Document, self.stdout) as rebuild:
+            connections.close_all()  # a forked process must not share the socket
+            context = multiprocessing.get_context("fork")
+            with context.Pool(workers) as pool:
+                done = 0
+                for loaded in pool.imap_unordered(load_chunk, chunks):
+                    done += loaded
+                    self.progress("documents, derived", done, count, started)
+            compacted = time.monotonic()
             with connection.cursor() as cursor:
-                if connection.in_atomic_block:
-                    cursor.execute("ANALYZE")
-                else:
-                    vacuumed = time.monotonic()
-                    cursor.execute(f"VACUUM FULL {Document._meta.db_table}")
-                    cursor.execute("VACUUM ANALYZE")
-                    self.stdout.write(
-                        f"\n  compacted the documents' table and vacuumed in "
-                        f"{time.monotonic() - vacuumed:.0f} s"
-                    )
+                # Deriving wrote every document's row again: the table is
+                # rewritten without the dead copies before its indexes are
+                # built (676 MB for 188 MB of rows at 100,000).
+                cursor.execute(f"VACUUM FULL {Document._meta.db_table}")
+            self.stdout.write(
+                f"\n  compacted the documents' table in "
+                f"{time.monotonic() - compacted:.0f} s"
+            )
+            rebuild()
+        vacuumed = time.monotonic()
+        with connection.cursor() as cursor:
+            # Planner statistics for every table just filled, and the
+            # visibility map that index-only counts need; autovacuum would
+            # take its time. Without statistics, the parties of a page of 50
+            # documents were found by scanning their table.
+            cursor.execute("VACUUM ANALYZE")
+        self.stdout.write(f"  vacuumed in {time.monotonic() - vacuumed:.0f} s")
+
+    def _summary(self, count, started, workers):
+        if connection.vendor == "postgresql" and workers == 1:
+            with connection.cursor() as cursor:  # see _load_in_parallel
+                in_transaction = connection.in_atomic_block
+                cursor.execute("ANALYZE" if in_transaction else "VACUUM ANALYZE")
         announce_change()
         elapsed = time.monotonic() - started
+        load = " ".join(f"{n:.2f}" for n in os.getloadavg())
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nCreated {count} sample documents in {elapsed:.0f} s "
-                f"({count / elapsed:.0f}/s)."
+                f"({count / elapsed:.0f}/s, {workers} processes, "
+                f"load average {load})."
             )
         )
 
-    def _document(self, rng, n):
-        kind_ru, kind_en, kind = zipf_choice(rng, KINDS)
-        topic_ru, topic_en = zipf_choice(rng, TOPICS)
-        place_ru, place_en = rng.choice(PLACES)
-        phrases = rng.sample(PHRASES, 2)
-        day = datetime.date(1995, 1, 1) + datetime.timedelta(days=rng.randrange(11000))
-        return Document(
-            slug=f"{PREFIX}{n}",
-            title_ru=f"{kind_ru} о сотрудничестве в области {topic_ru} № {n}",
-            title_en=f"{kind_en} on cooperation in {topic_en} No. {n}",
-            title_status="official",
-            kind=kind,
-            legal_level=zipf_choice(rng, Document.Level.values),
-            signed_on=day,
-            place_ru=place_ru,
-            place_en=place_en,
-            summary_ru=f"{phrases[0][0]}; {phrases[1][0]}. Сфера: {topic_ru}.",
-            summary_en=f"{phrases[0][1]}; {phrases[1][1]}. Field: {topic_en}.",
-        )
 
-    def _batch(self, rng, first, size, parties, sectors, source):
-        """Insert `size` documents with their rows (derived once marked)."""
-        docs, participations, events, sector_rows = [], [], [], []
-        for n in range(first, first + size):
-            doc = self._document(rng, n)
-            own = [
-                Participation(document=doc, party=p, role="party", position=i)
-                for i, p in enumerate(rng.sample(parties, 2), 1)
-            ]
-            lifecycle = self._events(rng, doc)
-            docs.append(doc)
-            participations += own
-            events += lifecycle
-            sector_rows += [
-                Document.sectors.through(document=doc, sector=s)
-                for s in {zipf_choice(rng, sectors) for _ in range(rng.randint(1, 2))}
-            ]
-        insert(Document, docs)
-        insert(Participation, participations)
-        insert(LifecycleEvent, events)
-        insert(Document.sectors.through, sector_rows)
-        insert(
-            Citation,
-            [Citation(source=source, document=d, confidence="high") for d in docs],
-        )
-        return [d.pk for d in docs]
+def load_chunk(chunk):
+    """`load` in a worker process: its own connection and transaction."""
+    try:
+        with transaction.atomic():
+            return load(*chunk)
+    finally:
+        connection.close()
 
-    def _events(self, rng, doc):
-        events = [
-            LifecycleEvent(document=doc, kind="signed", occurred_on=doc.signed_on)
+
+def load(seed, first, size, parties, sectors, source):
+    """Insert documents `first` … `first + size - 1` with their rows, each
+    drawn from a random generator of its own (the same documents however the
+    run is split), and derive them."""
+    docs, participations, events, sector_rows = [], [], [], []
+    for n in range(first, first + size):
+        rng = random.Random(f"{seed}:{n}")
+        doc = sample_document(rng, n)
+        participations += [
+            Participation(document=doc, party=p, role="party", position=i)
+            for i, p in enumerate(rng.sample(parties, 2), 1)
         ]
-        if rng.random() < 0.6:
-            later = doc.signed_on + datetime.timedelta(days=rng.randrange(30, 400))
-            events.append(
-                LifecycleEvent(
-                    document=doc, kind=EventKind.ENTERED_INTO_FORCE, occurred_on=later
-                )
-            )
-            if rng.random() < 0.1:
-                ended = later + datetime.timedelta(days=rng.randrange(365, 3650))
-                events.append(
-                    LifecycleEvent(
-                        document=doc, kind=EventKind.TERMINATED, occurred_on=ended
-                    )
-                )
-        return events
+        events += sample_events(rng, doc)
+        docs.append(doc)
+        sector_rows += [
+            Document.sectors.through(document=doc, sector=s)
+            for s in {zipf_choice(rng, sectors) for _ in range(rng.randint(1, 2))}
+        ]
+    insert(Document, docs)
+    insert(Participation, participations)
+    insert(LifecycleEvent, events)
+    insert(Document.sectors.through, sector_rows)
+    insert(
+        Citation,
+        [Citation(source=source, document=d, confidence="high") for d in docs],
+    )
+    connection.derive_marked()  # not at the commit: progress to show
+    return size
 
 
-@contextlib.contextmanager
-def indexes_built_after(model, out):
-    """On PostgreSQL, drop the table's indexes that no constraint needs for a
-    bulk load and build them again after it: faster than updating them row by
-    row. Inside a transaction, so a failed load gets them back as they were."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
-            "AND schemaname = current_schema() "
-            "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
-            [table],
-        )
-        indexes = cursor.fetchall()
-        for name, _definition in indexes:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    yield
-    started = time.monotonic()
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # check the rows first
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for _name, definition in indexes:
-            cursor.execute(definition)
-    out.write(
-        f"\n  rebuilt {len(indexes)} indexes of {table} "
-        f"in {time.monotonic() - started:.0f} s"
+def sample_document(rng, n):
+    kind_ru, kind_en, kind = zipf_choice(rng, KINDS)
+    topic_ru, topic_en = zipf_choice(rng, TOPICS)
+    place_ru, place_en = rng.choice(PLACES)
+    phrases = rng.sample(PHRASES, 2)
+    day = datetime.date(1995, 1, 1) + datetime.timedelta(days=rng.randrange(11000))
+    return Document(
+        slug=f"{PREFIX}{n}",
+        title_ru=f"{kind_ru} о сотрудничестве в области {topic_ru} № {n}",
+        title_en=f"{kind_en} on cooperation in {topic_en} No. {n}",
+        title_status="official",
+        kind=kind,
+        legal_level=zipf_choice(rng, Document.Level.values),
+        signed_on=day,
+        place_ru=place_ru,
+        place_en=place_en,
+        summary_ru=f"{phrases[0][0]}; {phrases[1][0]}. Сфера: {topic_ru}.",
+        summary_en=f"{phrases[0][1]}; {phrases[1][1]}. Field: {topic_en}.",
     )
 
 
-def insert(model, objs):
-    """Insert `objs` and set their primary keys: bulk_create, or on PostgreSQL
-    COPY (several times faster at a million rows), with keys from the sequence."""
-    for obj in objs:  # foreign keys to objects inserted just before
-        obj._prepare_related_fields_for_save(operation_name="insert")
-    if connection.vendor != "postgresql" or not objs:
-        return model.objects.bulk_create(objs)  # marks what it changes
-    table, quote = model._meta.db_table, connection.ops.quote_name
-    fields = model._meta.concrete_fields
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
-            "FROM generate_series(1, %s)",
-            [table, len(objs)],
+def sample_events(rng, doc):
+    events = [LifecycleEvent(document=doc, kind="signed", occurred_on=doc.signed_on)]
+    if rng.random() < 0.6:
+        later = doc.signed_on + datetime.timedelta(days=rng.randrange(30, 400))
+        events.append(
+            LifecycleEvent(
+                document=doc, kind=EventKind.ENTERED_INTO_FORCE, occurred_on=later
+            )
         )
-        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-            obj.pk = pk
-        columns = ", ".join(quote(f.column) for f in fields)
-        with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
-            for obj in objs:  # psycopg adapts the Python values itself
-                copy.write_row([f.pre_save(obj, True) for f in fields])
-    if tracked(model):  # like bulk_create: the documents it changes are marked
-        pks = [obj.pk for obj in objs]
-        mark(
-            connection.alias, documents_showing(model._base_manager.filter(pk__in=pks))
-        )
-    return objs
+        if rng.random() < 0.1:
+            ended = later + datetime.timedelta(days=rng.randrange(365, 3650))
+            events.append(
+                LifecycleEvent(
+                    document=doc, kind=EventKind.TERMINATED, occurred_on=ended
+                )
+            )
+    return events

@@ -2,8 +2,8 @@
 non-empty fact of every document is cited (a source with a short verbatim
 passage, or an editorial note) or left empty; every source has an address and
 the date it was read. The files load in `seed`'s order into an empty database;
-the parts that need issue 25's models (`*-acts.yaml`) are held to the same
-promise by reading them.
+the parts that use issue 25's models (`*-acts.yaml`: domestic acts, the
+events' citations, identifiers, people) load after the records they name.
 
 A sample of ten documents, drawn with a fixed seed, is written with their
 sources to `fixtures/SAMPLE.md` for the reviewer (`test_the_reviewers_sample`).
@@ -133,9 +133,9 @@ def test_a_kazakh_page_shows_the_kazakh_title_and_others_name_it(client, loaded)
 
 
 def test_the_issue_25_parts_cite_every_event_and_name_real_records(loaded):
-    """The domestic acts, event citations and identifiers cannot load before
-    issue 25's models exist: each event they restate is one the loaded files
-    have, each event has a sourced passage, each identifier a known document."""
+    """The domestic acts, event citations and identifiers: each event they
+    restate is one the loaded files have, each event has a sourced passage,
+    each identifier a known document, each named signatory a person."""
     found = LifecycleEvent.objects.filter(document__in=loaded)
     events = {
         (e.document.slug, e.kind, e.occurred_on.isoformat(), e.party and e.party.slug)

@@ -16,6 +16,10 @@ FIXTURES = [
     "kz-ru-adilet",
     "kz-ru-pravo",
     "kz-ru-occasions",
+    # Each party's domestic acts, the events' citations, identifiers and people.
+    "kz-ru-adilet-acts",
+    "kz-ru-pravo-acts",
+    "kz-ru-occasions-acts",
 ]
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .feeds import ExpiringDocumentsFeed, LatestDocumentsFeed
-from .views import documents, downloads, pages, records
+from .views import alerts, documents, downloads, pages, records
 
 app_name = "agreements"
 
@@ -53,6 +53,18 @@ urlpatterns = [
     ),
     *record_pages(
         "sources", "source", records.SourceListView, records.SourceDetailView
+    ),
+    path("alerts/subscribe/", alerts.SubscribeView.as_view(), name="alerts-subscribe"),
+    path(
+        "alerts/confirm/<str:token>/",
+        alerts.ConfirmView.as_view(),
+        name="alerts-confirm",
+    ),
+    path("alerts/<str:key>/", alerts.ManageView.as_view(), name="alerts-manage"),
+    path(
+        "alerts/<str:key>/unsubscribe/",
+        alerts.UnsubscribeView.as_view(),
+        name="alerts-unsubscribe",
     ),
     path("about/", pages.AboutView.as_view(), name="about"),
     path("data-quality/", pages.DataQualityView.as_view(), name="data-quality"),

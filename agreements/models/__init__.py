@@ -1,6 +1,7 @@
 """The domain model, split by concept; import from here (`agreements.models`)."""
 
 from ..lifecycle import Status
+from .alerts import Digest, Subscriber, Subscription
 from .base import (
     Bilingual,
     Localized,
@@ -20,8 +21,14 @@ from .research import ResearchQuestion
 from .rows import DocumentRelation, LifecycleEvent, Participation
 from .sources import Citation, Source
 from .texts import ArchivedCopy, DocumentText, StoredFile
+from .webhooks import Delivery, Webhook
 
 __all__ = [
+    "Webhook",
+    "Subscription",
+    "Subscriber",
+    "Digest",
+    "Delivery",
     "ArchivedCopy",
     "Bilingual",
     "Citation",

@@ -1,3 +1,3 @@
 """The analysts' screens; importing the package registers them all."""
 
-from . import documents, files, records, tokens  # noqa: F401
+from . import documents, files, records, tokens, webhooks  # noqa: F401

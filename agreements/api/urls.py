@@ -10,7 +10,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import views, webhooks
 
 app_name = "api"
 
@@ -34,6 +34,7 @@ router.register("parties", views.PartyViewSet)
 router.register("sectors", views.SectorViewSet)
 router.register("occasions", views.OccasionViewSet)
 router.register("sources", views.SourceViewSet)
+router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

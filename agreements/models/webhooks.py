@@ -60,6 +60,8 @@ class Delivery(models.Model):
     delivery_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     document_slug = models.SlugField(max_length=120)
     version = models.PositiveIntegerField(null=True)
+    # Which change: the anchor of its history entry (or a deletion's key).
+    change = models.CharField(max_length=80)
     body = models.TextField()  # the exact bytes signed and sent
     state = models.CharField(
         max_length=10, choices=State.choices, default=State.PENDING, db_index=True
@@ -77,8 +79,8 @@ class Delivery(models.Model):
         verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(
-                fields=["webhook", "document_slug", "version"],
-                name="one_delivery_a_version",
+                fields=["webhook", "document_slug", "change"],
+                name="one_delivery_a_change",
             )
         ]
 

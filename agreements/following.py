@@ -79,6 +79,10 @@ def documents(kind, value):
     """The documents a subscription (or a webhook's filter: QUERY) follows."""
     if kind == Kind.DOCUMENT:
         return Document.objects.filter(slug=value)
+    if kind == Kind.PARTY:  # with its ministries and regions, as its page
+        party = Party.objects.filter(slug=value).first()
+        below = list(Party.objects.below(party)) if party else []
+        return Document.objects.of_parties([party, *below] if party else [])
     if kind == Kind.EXPIRING:
         today = timezone.localdate()
         until = today + datetime.timedelta(days=int(value))

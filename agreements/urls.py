@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .feeds import ExpiringDocumentsFeed, LatestDocumentsFeed
+from .feeds import DocumentHistoryFeed, ExpiringDocumentsFeed, LatestDocumentsFeed
 from .views import alerts, documents, downloads, pages, records
 
 app_name = "agreements"
@@ -36,6 +36,11 @@ urlpatterns = [
         "documents/<slug:slug>/history/",
         documents.DocumentHistoryView.as_view(),
         name="document-history",
+    ),
+    path(
+        "documents/<slug:slug>/history/feed/",
+        DocumentHistoryFeed(),
+        name="document-history-feed",
     ),
     *record_pages("parties", "party", records.PartyListView, records.PartyDetailView),
     *record_pages(

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .base import URLField
+
 
 def new_secret():
     return secrets.token_hex(32)
@@ -22,7 +24,7 @@ class Webhook(models.Model):
         related_name="webhooks",
         verbose_name=_("owner"),
     )
-    url = models.URLField(_("URL"), max_length=500)
+    url = URLField(_("URL"), max_length=500)
     filter = models.CharField(
         _("filter"),
         max_length=1000,

@@ -9,6 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from .filters import DocumentFilter
+from .following import change_summary
 from .history import document_history
 from .models import Document
 from .params import ParameterError, parse_int
@@ -159,10 +160,7 @@ class DocumentHistoryFeed(DocumentsFeedBase):
         return document_history(document)[:50]
 
     def item_title(self, change):
-        return ", ".join(
-            f"{str(part.label).capitalize()} {part.action_label}"
-            for part in change.parts
-        )
+        return change_summary(change)
 
     def item_description(self, change):
         return xml_text(change.reason) or None

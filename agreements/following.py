@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .filters import DocumentFilter
@@ -121,6 +122,18 @@ def follow_url(kind, value):
     return reverse("agreements:documents") + (f"?{value}" if value else "")
 
 
+def change_summary(change):
+    """One line for a history entry: "Document changed: title (English); …"."""
+    lines = []
+    for part in change.parts:
+        line = f"{capfirst(part.label)} {part.action_label}"
+        line += f" ({part.row})" if part.row else ""
+        if part.fields:
+            line += ": " + ", ".join(str(label) for _name, label in part.fields)
+        lines.append(line)
+    return "; ".join(lines)
+
+
 @dataclass
 class ChangedDocument:
     document: Document
@@ -129,6 +142,10 @@ class ChangedDocument:
     def history_url(self, change=None):
         url = reverse("agreements:document-history", args=[self.document.slug])
         return f"{url}#{change.anchor}" if change else url
+
+    def entries(self):
+        """(change, its one line, the link to its history entry), newest first."""
+        return [(c, change_summary(c), self.history_url(c)) for c in self.changes]
 
 
 def changed(queryset, since, until):

@@ -107,9 +107,10 @@ def sections(subscriber, since, until):
     subscriber's language (active)."""
     result = []
     for sub in subscriber.subscriptions.all():
-        changes = following.changed(
-            following.documents(sub.kind, sub.value), since, until
-        )
+        followed = following.documents(sub.kind, sub.value)
+        # A document only touched (a related document's title shown on it
+        # changed) has no history entry of its own to link: not told.
+        changes = [c for c in following.changed(followed, since, until) if c.changes]
         if sub.kind == Subscription.Kind.EXPIRING:
             changes += _entering_window(int(sub.value), since, until, changes)
         if changes:

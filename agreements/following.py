@@ -139,6 +139,12 @@ class ChangedDocument:
     document: Document
     changes: list  # history.Change, newest first, within the period
 
+    @property
+    def title(self):
+        """As the feeds name it: the title, else "Title unknown (slug)"."""
+        shown = str(self.document.title)
+        return shown or f"{_('Title unknown')} ({self.document.slug})"
+
     def history_url(self, change=None):
         url = reverse("agreements:document-history", args=[self.document.slug])
         return f"{url}#{change.anchor}" if change else url

@@ -52,7 +52,10 @@ class SubscribeAddressThrottle(CountingThrottle):
 class SubscribeForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("Your e-mail address"))
     frequency = forms.ChoiceField(
-        label=gettext_lazy("How often"), choices=Frequency.choices, initial="daily"
+        label=gettext_lazy("How often"),
+        choices=Frequency.choices,
+        initial="daily",
+        widget=forms.RadioSelect,
     )
     kind = forms.ChoiceField(
         choices=Subscription.Kind.choices, widget=forms.HiddenInput

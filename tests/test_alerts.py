@@ -218,3 +218,34 @@ def test_a_list_url_is_followed_as_its_filter(inbox, kazakh_document):
     client.post(link(mail, "/alerts/confirm/"))
     (subscription,) = Subscriber.objects.get().subscriptions.all()
     assert (subscription.kind, subscription.value) == ("query", "country=KZ")
+
+
+def test_the_subscribers_page_changes_how_often_and_stops_alerts_one_by_one(
+    inbox, kazakh_document
+):
+    client = Client()
+    subscriber = confirmed(client, inbox, "two@example.org")
+    client.post(
+        "/en/alerts/subscribe/",
+        {
+            "email": "two@example.org",
+            "frequency": "daily",
+            "kind": "document",
+            "value": kazakh_document.slug,
+        },
+    )
+    (mail,) = inbox.take()
+    client.post(link(mail, "/alerts/confirm/"))
+    page = f"/en/alerts/{subscriber.key}/"
+    assert subscriber.subscriptions.count() == 2
+    assert "Country: Kazakhstan" in client.get(page).content.decode()
+    client.post(page, {"frequency": "weekly"})
+    subscriber.refresh_from_db()
+    assert subscriber.frequency == "weekly"
+    first, second = subscriber.subscriptions.all()
+    client.post(page, {"remove": str(first.pk)})
+    assert subscriber.subscriptions.get() == second
+    assert client.post(page, {"remove": "x"}).status_code == 302  # no 500
+    client.post(page, {"remove": str(second.pk)})
+    assert not Subscriber.objects.exists()  # the last alert stopped: address gone
+    assert client.get(page).status_code == 404

@@ -30,9 +30,6 @@ class SubscribeClientThrottle(CountingThrottle):
 
     scope = "subscribe_client"
 
-    def get_cache_key(self, request, view):
-        return super().get_cache_key(request, view) if request else None
-
 
 class SubscribeAddressThrottle(CountingThrottle):
     """Requests to subscribe one address (SUBSCRIBE_ADDRESS_RATE), from anywhere;

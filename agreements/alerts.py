@@ -102,7 +102,7 @@ def due(now):
     return Subscriber.objects.filter(waited).order_by("pk")
 
 
-def sections(subscriber, since, until):
+def sections(subscriber, since, until, histories=None):
     """[(what is followed, its link, [ChangedDocument])] with changes, in the
     subscriber's language (active)."""
     result = []
@@ -110,7 +110,9 @@ def sections(subscriber, since, until):
         followed = following.documents(sub.kind, sub.value)
         # A document only touched (a related document's title shown on it
         # changed) has no history entry of its own to link: not told.
-        changes = [c for c in following.changed(followed, since, until) if c.changes]
+        changes = [
+            c for c in following.changed(followed, since, until, histories) if c.changes
+        ]
         if sub.kind == Subscription.Kind.EXPIRING:
             changes += _entering_window(int(sub.value), since, until, changes)
         if changes:
@@ -131,7 +133,7 @@ def _entering_window(days, since, until, already):
     ]
 
 
-def digest_send(subscriber_pk, until, origin):
+def digest_send(subscriber_pk, until, origin, histories=None):
     """Mail one subscriber the changes of their period ending `until`, if any;
     True if a mail was sent. Raises if the SMTP server refuses it (the period
     stays open: the next run sends it)."""
@@ -143,8 +145,9 @@ def digest_send(subscriber_pk, until, origin):
             return False  # unsubscribed meanwhile, or sent by a parallel run
         since = subscriber.covered_until
         with translation.override(subscriber.language):
-            found = sections(subscriber, since, until)
-            count = sum(len(changes) for _, _, changes in found)
+            found = sections(subscriber, since, until, histories)
+            # A document under two alerts is one changed document.
+            count = len({c.document.pk for _, _, changes in found for c in changes})
             if count:
                 subject = translation.ngettext(
                     "Agreement Tracker: %(n)s changed document",

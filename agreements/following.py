@@ -15,6 +15,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .filters import DocumentFilter
@@ -154,13 +155,19 @@ class ChangedDocument:
         return [(c, change_summary(c), self.history_url(c)) for c in self.changes]
 
 
-def changed(queryset, since, until):
+def changed(queryset, since, until, histories=None):
     """The documents of `queryset` touched after `since` up to `until`, with
     their history entries of that period (oldest documents first, at most
-    MAX_DOCUMENTS)."""
+    MAX_DOCUMENTS). `histories`, a dict kept by the caller for one run, holds
+    each document's history once per language (many subscribers follow the
+    same documents)."""
+    histories = {} if histories is None else histories
     touched = queryset.filter(updated_at__gt=since, updated_at__lte=until)
     result = []
     for document in touched.order_by("updated_at", "pk")[:MAX_DOCUMENTS]:
-        entries = [c for c in document_history(document) if since < c.last_at <= until]
+        key = (document.pk, get_language())
+        if key not in histories:
+            histories[key] = document_history(document)
+        entries = [c for c in histories[key] if since < c.last_at <= until]
         result.append(ChangedDocument(document, entries))
     return result

@@ -23,10 +23,11 @@ class Command(ProgressCommand, BaseCommand):
         until = timezone.now()
         due_pks = list(due(until).values_list("pk", flat=True))
         sent = empty = failed = 0
+        histories = {}  # each changed document's history, read once per language
         started = time.monotonic()
         for done, pk in enumerate(due_pks, 1):
             try:
-                if digest_send(pk, until, origin):
+                if digest_send(pk, until, origin, histories):
                     sent += 1
                 else:
                     empty += 1

@@ -197,3 +197,15 @@ def test_the_delivery_log_is_in_the_admin(
     page = analyst_client.get("/admin/agreements/delivery/")
     assert page.status_code == 200
     assert kazakh_document.slug in page.content.decode()
+
+
+def test_listing_webhooks_takes_as_many_queries_for_one_as_for_five(
+    token_client, hooks_allowed
+):
+    from tests.conftest import count_queries
+
+    token_client.post("/api/v1/webhooks/", {"url": hooks_allowed}, format="json")
+    one = count_queries(token_client, "/api/v1/webhooks/")
+    for _ in range(4):
+        token_client.post("/api/v1/webhooks/", {"url": hooks_allowed}, format="json")
+    assert count_queries(token_client, "/api/v1/webhooks/") == one

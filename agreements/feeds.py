@@ -3,11 +3,14 @@ import datetime
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from .filters import DocumentFilter
+from .following import change_summary
+from .history import document_history
 from .models import Document
 from .params import ParameterError, parse_int
 from .plaintext import xml_text
@@ -135,3 +138,42 @@ class ExpiringDocumentsFeed(DocumentsFeedBase):
 
     def item_description(self, item):
         return _("Valid until %(day)s.") % {"day": item.valid_until.isoformat()}
+
+
+class DocumentHistoryFeed(DocumentsFeedBase):
+    """One document's changes, newest first, each linking its history entry."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Document.objects.select_related("occasion"), slug=slug)
+
+    def title(self, document):
+        shown = xml_text(document.title.text) or document.slug
+        return _("Agreement Tracker: changes to %(title)s") % {"title": shown}
+
+    def link(self, document):
+        return self.absolute(
+            reverse("agreements:document-history", args=[document.slug])
+        )
+
+    def items(self, document):
+        self._document = document
+        return document_history(document)[:50]
+
+    def item_title(self, change):
+        return change_summary(change)
+
+    def item_description(self, change):
+        return xml_text(change.reason) or None
+
+    def item_link(self, change):
+        path = reverse("agreements:document-history", args=[self._document.slug])
+        return self.absolute(f"{path}#{change.anchor}")
+
+    def item_guid(self, change):
+        return self.item_link(change)
+
+    def item_updateddate(self, change):
+        return change.last_at
+
+    def item_pubdate(self, change):
+        return change.changed_at

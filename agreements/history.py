@@ -67,6 +67,7 @@ class Change:
     changed_at: datetime
     reason: str
     version: int | None  # the document's version after this change
+    last_at: datetime | None = None  # when its last record was written
     _author: object = None  # grouping only, never shown
     _parts: dict = field(default_factory=dict)
 
@@ -242,5 +243,6 @@ def _grouped(parts):
             )
             changes.append(last)
         last.version = version
+        last.last_at = record.history_date
         last.add((part.model, record.id), part)
     return changes

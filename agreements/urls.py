@@ -1,7 +1,7 @@
 from django.urls import path
 
-from .feeds import ExpiringDocumentsFeed, LatestDocumentsFeed
-from .views import documents, downloads, pages, records, releases
+from .feeds import DocumentHistoryFeed, ExpiringDocumentsFeed, LatestDocumentsFeed
+from .views import alerts, documents, downloads, pages, records, releases
 
 app_name = "agreements"
 
@@ -37,6 +37,11 @@ urlpatterns = [
         documents.DocumentHistoryView.as_view(),
         name="document-history",
     ),
+    path(
+        "documents/<slug:slug>/history/feed/",
+        DocumentHistoryFeed(),
+        name="document-history-feed",
+    ),
     *record_pages("parties", "party", records.PartyListView, records.PartyDetailView),
     *record_pages(
         "countries",
@@ -54,6 +59,18 @@ urlpatterns = [
     ),
     *record_pages(
         "sources", "source", records.SourceListView, records.SourceDetailView
+    ),
+    path("alerts/subscribe/", alerts.SubscribeView.as_view(), name="alerts-subscribe"),
+    path(
+        "alerts/confirm/<str:token>/",
+        alerts.ConfirmView.as_view(),
+        name="alerts-confirm",
+    ),
+    path("alerts/<str:key>/", alerts.ManageView.as_view(), name="alerts-manage"),
+    path(
+        "alerts/<str:key>/unsubscribe/",
+        alerts.UnsubscribeView.as_view(),
+        name="alerts-unsubscribe",
     ),
     path("about/", pages.AboutView.as_view(), name="about"),
     path("data-quality/", pages.DataQualityView.as_view(), name="data-quality"),

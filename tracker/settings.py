@@ -274,6 +274,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_ANON_RATE", default="120/min"),
         "export": env.str("EXPORT_RATE", default="10/min"),
+        # Requests to subscribe to e-mail alerts, per client and per address.
+        "subscribe_client": env.str("SUBSCRIBE_CLIENT_RATE", default="20/hour"),
+        "subscribe_address": env.str("SUBSCRIBE_ADDRESS_RATE", default="3/hour"),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     # JSON only, bounded (forms would read an empty field as null, unlike JSON).
@@ -350,6 +353,21 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Mail (alerts): EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587
+# (django-environ's email_url); the default writes mails to the console.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Agreement Tracker <alerts@localhost>"
+)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Webhooks (agreements/webhooks.py): each POST waits at most this long; URLs
+# that resolve to private, loopback or link-local addresses are refused unless
+# WEBHOOK_ALLOW_PRIVATE is set (tests, or hooks inside one's own network).
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_SECONDS = env.int("WEBHOOK_RETRY_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,

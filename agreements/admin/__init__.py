@@ -1,3 +1,3 @@
 """The analysts' screens; importing the package registers them all."""
 
-from . import documents, files, people, records, releases, tokens  # noqa: F401
+from . import documents, files, people, records, releases, tokens, webhooks  # noqa: F401

@@ -10,7 +10,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from . import releases, views
+from . import releases, views, webhooks
 
 app_name = "api"
 
@@ -36,6 +36,7 @@ router.register("sectors", views.SectorViewSet)
 router.register("occasions", views.OccasionViewSet)
 router.register("sources", views.SourceViewSet)
 router.register("releases", releases.ReleaseViewSet)
+router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

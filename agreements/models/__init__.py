@@ -1,6 +1,7 @@
 """The domain model, split by concept; import from here (`agreements.models`)."""
 
 from ..lifecycle import Status
+from .alerts import Digest, Subscriber, Subscription
 from .base import (
     Bilingual,
     Localized,
@@ -22,9 +23,15 @@ from .research import ResearchQuestion
 from .rows import DocumentIdentifier, DocumentRelation, LifecycleEvent, Participation
 from .sources import Citation, Source
 from .texts import ArchivedCopy, DocumentText, StoredFile
+from .webhooks import Delivery, Webhook
 from .words import DocumentWords
 
 __all__ = [
+    "Webhook",
+    "Subscription",
+    "Subscriber",
+    "Digest",
+    "Delivery",
     "ArchivedCopy",
     "Bilingual",
     "Citation",

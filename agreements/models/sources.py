@@ -328,9 +328,7 @@ class Citation(NaturalKeyed, Bilingual, Timestamped):
 
     @property
     def subject(self):
-        return (
-            self.document or self.occasion or self.party or self.event or self.person
-        )
+        return self.document or self.occasion or self.party or self.event or self.person
 
     @property
     def confidence_short(self):

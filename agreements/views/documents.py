@@ -161,6 +161,8 @@ def release_param(request):
     if release is None:
         return None, [f"{label}: {_('There is no such release.')}"]
     return release, []
+
+
 def prefetch_details(document):
     """Read what `with_details` prefetches for one document of
     `with_detail_flags`: one query for each set of related rows it has, none

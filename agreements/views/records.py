@@ -41,10 +41,16 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
 class DocumentsOfMixin:
     """A detail page that lists, a page at a time, the documents of its object;
     its links to the filtered list and to the feed ask for the same documents
-    (`filter_params`, the list's filters)."""
+    (`filter_params`, the list's filters); its e-mail alert follows the record
+    (`follow_kind`)."""
+
+    follow_kind = None
 
     def documents(self):
         raise NotImplementedError
+
+    def followed(self):
+        return self.object.slug
 
     def filter_params(self):
         raise NotImplementedError
@@ -59,6 +65,9 @@ class DocumentsOfMixin:
             errors=[error] if error else [],
             filter_query=query,
             feed_query=query,
+            subscribe_query=urlencode(
+                {"kind": self.follow_kind, "value": self.followed()}
+            ),
         )
         return context
 
@@ -100,6 +109,7 @@ class PartyDetailView(InForceForMixin, DocumentsOfMixin, DetailView):
 
     queryset = Party.objects.select_related("parent").prefetch_related("children")
     context_object_name = "party"
+    follow_kind = "party"
 
     def get_object(self, queryset=None):
         party = super().get_object(queryset)
@@ -153,9 +163,13 @@ class CountryDetailView(InForceForMixin, DocumentsOfMixin, TemplateView):
     ministries and regions, its companies; counted by kind of party."""
 
     template_name = "agreements/country_detail.html"
+    follow_kind = "country"
 
     def documents(self):
         return Document.objects.of_country(self.code)
+
+    def followed(self):
+        return self.code
 
     def filter_params(self):
         return {"country": self.code}
@@ -230,6 +244,7 @@ class SectorListView(ListView):
 class SectorDetailView(DocumentsOfMixin, DetailView):
     model = Sector
     context_object_name = "sector"
+    follow_kind = "sector"
 
     def documents(self):
         return self.object.documents.all()
@@ -248,6 +263,7 @@ class OccasionDetailView(DocumentsOfMixin, DetailView):
         "citations__source", "citations__source__archived_copies"
     )
     context_object_name = "occasion"
+    follow_kind = "occasion"
 
     def documents(self):
         return self.object.documents.order_by("slug")

@@ -37,6 +37,7 @@ PAGES = [
     "sources/astana-2023-s6/",
     "sources/astana-2023-s28/",
     "about/",
+    "alerts/subscribe/?kind=country&value=KZ",
 ]
 
 # The text nodes of the page in a language other than the page's, where no

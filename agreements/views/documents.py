@@ -16,6 +16,7 @@ from ..filters import DocumentFilter
 from ..history import document_history
 from ..models import Document
 from ..provenance import document_facts, field_label
+from ..text_search import has_lexemes
 
 PAGE_SIZE = 25
 
@@ -110,7 +111,9 @@ class DocumentListView(FilterView):
         filterset = context["filter"]
         if not self.errors:
             self.facets = document_facets(filterset, self.request.GET)
+        q = self.request.GET.get("q", "").strip()
         context.update(
+            nothing_to_search=bool(q) and not has_lexemes(q),
             filterset=filterset,
             errors=self.errors,
             facets=self.facets,

@@ -180,16 +180,16 @@ class DocumentQuerySet(RecordQuerySet):
             if not ids:
                 return self.none()
             found = Q(pk__in=ids)
+        found = self.filter(found)
         if ranks_by_index(connections[self.db]):
-            best = models.F("search_rank").asc()
+            # Nothing after the rank: PostgreSQL reads an order from an index's
+            # operator only for the whole ORDER BY. Equal ranks come in the
+            # index's order, the same from one page to the next.
             rank = RankDistance(models.F("search_vector"), wanted)
-        else:
-            best = models.F("search_rank").desc()
-            rank = SearchRank(models.F("search_vector"), wanted)
-        return (
-            self.filter(found)
-            .alias(search_rank=rank)
-            .order_by(best, *self.model._meta.ordering)
+            return found.alias(search_rank=rank).order_by("search_rank")
+        rank = SearchRank(models.F("search_vector"), wanted)
+        return found.alias(search_rank=rank).order_by(
+            models.F("search_rank").desc(), *self.model._meta.ordering
         )
 
     def starting_words(self, query):

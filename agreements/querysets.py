@@ -159,8 +159,10 @@ class DocumentQuerySet(RecordQuerySet):
         (`search_index.py`); plain words that match nothing find near-misses
         by trigram word similarity instead. Elsewhere: every word as the start
         of a word of the text. A query with no word to look for (`-`, `😀`,
-        stop words only) finds nothing, at once.
+        stop words only) finds nothing, at once; an empty one, everything.
         """
+        if not (query or "").strip():
+            return self  # no search (the admin's search box left empty)
         if not has_lexemes(query, self.db):
             return self.none()
         if connections[self.db].vendor != "postgresql":

@@ -186,7 +186,7 @@ class DocumentQuerySet(RecordQuerySet):
         if ranks_by_index(connections[self.db]):
             # Nothing after the rank: PostgreSQL reads an order from an index's
             # operator only for the whole ORDER BY. Equal ranks come in the
-            # index's order, the same from one page to the next.
+            # order the index returns them (not newest first).
             rank = RankDistance(models.F("search_vector"), wanted)
             return found.alias(search_rank=rank).order_by("search_rank")
         rank = SearchRank(models.F("search_vector"), wanted)

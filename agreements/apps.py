@@ -25,7 +25,7 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self):
-        from . import export, marks  # noqa: F401 (export registers its rendering)
+        from . import export, marks, search_index  # noqa: F401 (they register)
         from .api import renderings  # noqa: F401 (registers the API's renderings)
         from .data_version import announce_change
 

@@ -58,20 +58,29 @@ def estimated_rows(queryset):
 
 
 class CachedCountPaginator(Paginator):
-    """A paginator whose total is counted once per filter set and data version;
-    on PostgreSQL, a set the planner puts above COUNT_ESTIMATE_ABOVE rows gets
-    that estimate instead (`estimated` is then True): no page scans a large set."""
+    """A paginator whose total is counted once per filter set and data version.
+
+    A search (`DocumentQuerySet.search`) is counted exactly up to
+    SEARCH_COUNT_CAP documents, with `LIMIT cap + 1` from the search index;
+    above it, the total is the cap and `capped` is True ("10,000+"). Other
+    lists on PostgreSQL that the planner puts above COUNT_ESTIMATE_ABOVE rows
+    get that estimate instead (`estimated` is then True): no page scans a
+    large set."""
 
     estimated = False
+    capped = False
 
     @cached_property
     def count(self):
         rows, above = self.object_list, settings.COUNT_ESTIMATE_ABOVE
-        if (
-            above
-            and connections[rows.db].vendor == "postgresql"
-            and not rows.query.is_empty()
-        ):
+        if rows.query.is_empty():  # .none(): no SQL to key by, nothing to count
+            return 0
+        if "search_rank" in rows.query.annotations:
+            cap = settings.SEARCH_COUNT_CAP
+            counted = cached_count(rows.order_by()[: cap + 1])
+            self.capped = counted > cap
+            return min(counted, cap)
+        if above and connections[rows.db].vendor == "postgresql":
             guess = estimated_rows(rows)
             if guess > above:
                 self.estimated = True

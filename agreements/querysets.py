@@ -5,13 +5,14 @@ import re
 from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import OperationalError, connection, models, transaction
+from django.db import OperationalError, connection, connections, models, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from psycopg.errors import QueryCanceled
 
 from .lifecycle_queries import LifecycleQueries
 from .marks import MarkingQuerySet
+from .search_index import ranks_by_index
 from .text_search import TEXT_CONFIG, has_lexemes, text_snippets
 
 # Quotes, a leading minus or "or": the reader asked for precise matching.
@@ -27,6 +28,9 @@ def normalize(text):
 
 # At most this many near-misses of a search that matched nothing.
 NEAR_MISSES = 1000
+# The last word typed is also looked for as a word's start from this many
+# letters: a shorter start stands for too many words.
+PREFIX_MIN_CHARS = 3
 
 # What a document is shown as, stored (renderings.py, derive.py).
 RENDERINGS = ["export_line", "api_record", "api_row", "rendered_by", "facet_keys"]
@@ -109,27 +113,62 @@ class SourceQuerySet(RecordQuerySet):
         return self.exclude(Exists(copies.filter(source=OuterRef("pk"))))
 
 
+class RankDistance(models.Func):
+    """`vector <=> query` (RUM): the smaller, the better the match; what the
+    RUM index orders by (`search_index.py`)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " <=> "
+    output_field = models.FloatField()
+
+
+def search_query(query):
+    """The tsquery of `query` in each text search configuration (web-search
+    syntax); for plain words, the last one also as the start of a word (from
+    PREFIX_MIN_CHARS letters, stemmed: «соглаш» finds «соглашение»), as the
+    reader may not have finished typing it."""
+
+    def each_config(text, search_type="websearch"):
+        return functools.reduce(
+            operator.or_,
+            (
+                SearchQuery(text, config=config, search_type=search_type)
+                for config in TEXT_CONFIG.values()
+            ),
+        )
+
+    wanted = each_config(query)
+    words = normalize(query).split()
+    if WEB_SEARCH_OPERATORS.search(query) or len(words[-1]) < PREFIX_MIN_CHARS:
+        return wanted
+    *head, last = words
+    started = each_config(f"{last}:*", search_type="raw")
+    if head:
+        started = each_config(" ".join(head)) & started
+    return wanted | started
+
+
 class DocumentQuerySet(LifecycleQueries, RecordQuerySet):
     def search(self, query):
         """The one search of documents (list page, API, admin): whole words.
 
         PostgreSQL: full-text search in Russian and English (stemmed, so
         «соглашения» finds «соглашение»; web-search syntax: "quoted phrases",
-        -exclusions, or), best matches first; plain words that match nothing
-        find near-misses by trigram word similarity instead. SQLite: the same
-        stemming in its FTS5 index (`stemmed`), best matches first.
+        -exclusions, or; the last plain word also as a word's start), best
+        matches first, in the order of the RUM index where there is one
+        (`search_index.py`); plain words that match nothing find near-misses
+        by trigram word similarity instead. SQLite: the same stemming in its
+        FTS5 index (`stemmed`), best matches first. A query with no word to look
+        for (`-`, `😀`, stop words only) finds nothing, at once; an empty one,
+        everything.
         """
-        if connection.vendor != "postgresql":
-            return self.stemmed(query)
+        if not (query or "").strip():
+            return self  # no search (the admin's search box left empty)
         if not has_lexemes(query, self.db):
-            return self  # nothing to look for: as if no query were given
-        wanted = functools.reduce(
-            operator.or_,
-            (
-                SearchQuery(query, config=config, search_type="websearch")
-                for config in TEXT_CONFIG.values()
-            ),
-        )
+            return self.none()
+        if connections[self.db].vendor != "postgresql":
+            return self.stemmed(query)
+        wanted = search_query(query)
         found = Q(search_vector=wanted)
         if not WEB_SEARCH_OPERATORS.search(query) and not self.filter(found).exists():
             # Plain words that match nothing: near-misses (spelling variants),
@@ -144,25 +183,33 @@ class DocumentQuerySet(LifecycleQueries, RecordQuerySet):
             if not ids:
                 return self.none()
             found = Q(pk__in=ids)
-        return (
-            self.filter(found)
-            .annotate(rank=SearchRank(models.F("search_vector"), wanted))
-            .order_by("-rank", *self.model._meta.ordering)
+        found = self.filter(found)
+        if ranks_by_index(connections[self.db]):
+            # Nothing after the rank: PostgreSQL reads an order from an index's
+            # operator only for the whole ORDER BY. Equal ranks come in the
+            # order the index returns them (not newest first).
+            rank = RankDistance(models.F("search_vector"), wanted)
+            return found.alias(search_rank=rank).order_by("search_rank")
+        rank = SearchRank(models.F("search_vector"), wanted)
+        return found.alias(search_rank=rank).order_by(
+            models.F("search_rank").desc(), *self.model._meta.ordering
         )
 
     def stemmed(self, query):
         """SQLite: documents with every word of `query` in one of its forms (the
         last also as the start of a word), best matches first (bm25: title,
-        summary, names, texts); all of them when it has no word to look for."""
+        summary, names, texts); none when it has no word to look for."""
         from .stemming import match_expression
 
         expression = match_expression(query)
         if not expression:
-            return self
+            return self.none()
+        # bm25: the smaller, the better (as RUM's distance), `search_rank` as
+        # on PostgreSQL (the capped count knows a search by it).
         return (
             self.filter(words__index__matches=expression)
-            .annotate(rank=-models.F("words__rank"))
-            .order_by("-rank", *self.model._meta.ordering)
+            .alias(search_rank=models.F("words__rank"))
+            .order_by("search_rank", *self.model._meta.ordering)
         )
 
     def _rows(self, relation):
@@ -320,9 +367,25 @@ class DocumentQuerySet(LifecycleQueries, RecordQuerySet):
         )
 
     def with_text_snippets(self, query):
-        """Annotate `text_snippet`: a passage of a text where `query` occurs
-        (`text_search.text_snippets`)."""
-        return text_snippets(self, query)
+        """Each document fetched gets `text_snippet`: a passage of a text where
+        `query` occurs (`text_search.text_snippets`). Like `prefetch_related`,
+        one more query for the rows fetched (a page's), none for the rows a
+        paginated query skips or a count."""
+        clone = self._chain()
+        clone._snippets_of = query
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._snippets_of = getattr(self, "_snippets_of", None)
+        return clone
+
+    def _fetch_all(self):
+        fetching = self._result_cache is None
+        super()._fetch_all()
+        query = getattr(self, "_snippets_of", None)
+        if fetching and query and self._iterable_class is models.query.ModelIterable:
+            text_snippets(self._result_cache, query)
 
     # The data-quality rules: what is not known yet about a document.
     def disputed(self):

@@ -11,7 +11,7 @@ no snippet work at all.
 import re
 
 from django.db import connections, models
-from django.db.models import Case, OuterRef, Subquery, Value, When
+from django.db.models import Case, Value, When
 from django.db.models.functions import Left
 
 # PostgreSQL text search configuration of an attached text's language.
@@ -53,8 +53,7 @@ def _postgresql_snippets(texts, query):
     )
 
     start = Left("extracted_text", SNIPPET_TEXT_CHARS)
-    # One branch per language, each with a literal configuration: a
-    # configuration given as an expression is not relabelled in subqueries.
+    # One branch per language, each with a literal configuration.
     matches, headlines = [], []
     for language, config in TEXT_CONFIG.items():
         search = SearchQuery(query, config=config, search_type="websearch")
@@ -80,20 +79,24 @@ def _postgresql_snippets(texts, query):
 
 
 def text_snippets(documents, query):
-    """`documents` annotated with `text_snippet`: where `query` occurs in one of
-    the document's texts, a passage around it with the matches between \x02 and
-    \x03 (None when no text matches). PostgreSQL: `ts_headline` over the texts
-    that match in their language's configuration; SQLite: a plain excerpt
-    around the first word found, or the stem of one (`files.excerpt`,
-    registered per connection)."""
+    """Set `text_snippet` on each of `documents` (the rows of a page, fetched):
+    where `query` occurs in one of the document's texts, a passage around it
+    with the matches between \x02 and \x03 (None when no text matches). One
+    query for the page, whatever the rows before it or the texts' length.
+    PostgreSQL: `ts_headline` over the texts that match in their language's
+    configuration; SQLite: a plain excerpt around the first word found, or the
+    stem of one (`files.excerpt`, registered per connection)."""
     query = (query or "").strip()
-    if not query:
-        return documents
-    if not has_lexemes(query, documents.db):
-        return documents.annotate(text_snippet=Value(None, models.TextField()))
-    texts = documents.model._meta.get_field("texts").related_model.objects
-    texts = texts.filter(document=OuterRef("pk"))
-    if connections[documents.db].vendor == "postgresql":
+    if not query or not documents:
+        return
+    for document in documents:
+        document.text_snippet = None
+    using = documents[0]._state.db
+    if not has_lexemes(query, using):
+        return
+    texts = documents[0]._meta.get_field("texts").related_model.objects.using(using)
+    texts = texts.filter(document__in=[d.pk for d in documents])
+    if connections[using].vendor == "postgresql":
         texts = _postgresql_snippets(texts, query)
     else:
         from .stemming import forms, search_words
@@ -112,6 +115,9 @@ def text_snippets(documents, query):
                 output_field=models.TextField(),
             )
         ).exclude(snippet=None)
-    return documents.annotate(
-        text_snippet=Subquery(texts.order_by("kind", "pk").values("snippet")[:1])
-    )
+    found = {}
+    rows = texts.order_by("document", "kind", "pk").values_list("document", "snippet")
+    for pk, snippet in rows:
+        found.setdefault(pk, snippet)
+    for document in documents:
+        document.text_snippet = found.get(document.pk)

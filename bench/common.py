@@ -39,10 +39,19 @@ def manage(env, *args, quiet=True):
     )
 
 
+def ensure_rum():
+    """PostgreSQL's RUM extension, which migration 0019 builds search's ranking
+    index with (without it searches rank every match: not what is measured)."""
+    if not Path("/usr/share/postgresql/15/extension/rum.control").exists():
+        print("Installing postgresql-15-rum…")
+        subprocess.run(["apt-get", "install", "-y", "postgresql-15-rum"], check=True)
+
+
 def prepare_database(env, database, documents, seed=1):
     """Drop and rebuild `database` with the fixtures and `documents` sample
     documents; returns the seconds `generate_sample_data` took."""
     print(f"Preparing {database} with {documents} sample documents…")
+    ensure_rum()
     subprocess.run(
         ["dropdb", "-h", "127.0.0.1", "-U", "root", "--if-exists", database], check=True
     )

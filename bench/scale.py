@@ -26,6 +26,7 @@ import requests
 from common import (
     ROOT,
     bench_env,
+    ensure_rum,
     manage,
     prepare_database,
     shell,
@@ -290,6 +291,7 @@ def main():
     generation = None
     if args.reuse and sample_count(env) == n:
         print(f"Reusing {DATABASE} with {n} sample documents.")
+        ensure_rum()
         manage(env, "migrate", "--noinput")  # the code may have moved on
         manage(env, "collectstatic", "--noinput")
     else:

@@ -2,6 +2,7 @@
 annex, a query with nothing to look for, a client searching without pause."""
 
 import itertools
+import re
 import string
 
 import pytest
@@ -33,33 +34,63 @@ def test_a_4_mb_annex_does_not_break_the_searches_that_match_its_document(
     annex = attach(doc, "annex.txt", b"heliotrope turbine " + distinct_words(4 << 20))
     assert len(annex.extracted_text) > 4_000_000
     attach(other, "other.txt", b"turbine " + distinct_words(1 << 20))
-    for q in ["heliotrope", "turbine", "aaaab"]:
-        page = client.get("/en/documents/", {"q": q})
-        assert page.status_code == 200, q
-        assert doc.slug in page.content.decode()
-        api = client.get("/api/v1/documents/", {"q": q})
-        assert api.status_code == 200, q
-        assert doc.slug in [d["slug"] for d in api.json()["results"]]
+    with CaptureQueriesContext(connection) as queries:
+        for q in ["heliotrope", "turbine", "aaaab"]:
+            page = client.get("/en/documents/", {"q": q})
+            assert page.status_code == 200, q
+            assert doc.slug in page.content.decode()
+            api = client.get("/api/v1/documents/", {"q": q})
+            assert api.status_code == 200, q
+            assert doc.slug in [d["slug"] for d in api.json()["results"]]
+    # Bounded work: the texts are read by one query a response, for its page's
+    # rows only, and only their first SNIPPET_TEXT_CHARS; on PostgreSQL no query
+    # reads the documents' whole folded text (`search_text`, as long as all its
+    # texts).
+    read = [q["sql"] for q in queries.captured_queries if "extracted_text" in q["sql"]]
+    assert len(read) == 6
+    for sql in read:
+        assert '"agreements_documenttext"."document_id" IN (' in sql
+        bounded = re.sub(  # LEFT(text, n) on PostgreSQL, SUBSTR(text, 1, n) on SQLite
+            r'(LEFT|SUBSTR)\("agreements_documenttext"\."extracted_text",( 1,)? 100000\)',
+            "",
+            sql,
+        )
+        assert "extracted_text" not in bounded
+    if connection.vendor == "postgresql":  # SQLite searches `search_text` itself
+        assert not [q for q in queries.captured_queries if "search_text" in q["sql"]]
     snippet = client.get("/api/v1/documents/", {"q": "heliotrope"}).json()
     assert "heliotrope" in snippet["results"][0]["text_snippet"].lower()
-
-
-@pytest.mark.parametrize("q", ["!!! ,,, ???", "—", "the of and"])
-def test_a_query_with_no_word_to_look_for_reads_no_text(client, q):
-    doc = DocumentFactory()
-    attach(doc, "a.txt", b"The parties agree on grain deliveries.", language="en")
     with CaptureQueriesContext(connection) as queries:
-        page = client.get("/en/documents/", {"q": q})
-        api = client.get("/api/v1/documents/", {"q": q})
-    assert page.status_code == 200 and api.status_code == 200
-    assert doc.slug in page.content.decode()
-    assert api.json()["results"][0]["text_snippet"] is None
-    read = [
-        s["sql"]
-        for s in queries.captured_queries
-        if "extracted_text" in s["sql"] or "agreements_document_words" in s["sql"]
+        one = client.get("/api/v1/documents/", {"q": "turbine", "page_size": 1})
+    assert one.json()["count"] == 2 and len(one.json()["results"]) == 1
+    [read] = [
+        q["sql"] for q in queries.captured_queries if "extracted_text" in q["sql"]
     ]
-    assert read == []
+    assert re.search(r'"document_id" IN \(\d+\)', read)  # the one row shown
+
+
+@pytest.mark.parametrize("q", ["!!! ,,, ???", "—", "-", "😀", "the of and"])
+def test_a_query_with_no_word_to_look_for_finds_nothing_at_once_with_a_hint(client, q):
+    doc = DocumentFactory(title_en="The parties")
+    attach(doc, "a.txt", b"The parties agree on grain deliveries.", language="en")
+    for url in ["/en/documents/", "/api/v1/documents/"]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"q": q})
+        assert response.status_code == 200
+        searched = [
+            s["sql"]
+            for s in queries.captured_queries
+            if re.search(
+                "extracted_text|search_vector|search_text|agreements_document_words",
+                s["sql"],
+            )
+        ]
+        assert queries.captured_queries and searched == [], url
+    html = client.get("/en/documents/", {"q": q}).content.decode()
+    assert doc.slug not in html
+    assert "has no word to search for" in html
+    api = client.get("/api/v1/documents/", {"q": q}).json()
+    assert api["count"] == 0 and api["results"] == []
 
 
 @pytest.fixture

@@ -167,6 +167,9 @@ FACET_TIME_LIMIT_MS = env.int("FACET_TIME_LIMIT_MS", default=200)
 # PostgreSQL: a list the planner puts above this many rows shows its estimate as
 # the total ("about N"), not a count of every row; 0 counts always.
 COUNT_ESTIMATE_ABOVE = env.int("COUNT_ESTIMATE_ABOVE", default=20_000)
+# A search's total is counted exactly up to this many documents, shown as
+# "10,000+" above it (never estimated: a search's estimate can be off twofold).
+SEARCH_COUNT_CAP = env.int("SEARCH_COUNT_CAP", default=10_000)
 # Near-misses of a search that matched nothing, looked for this long at most.
 NEAR_MISS_TIME_LIMIT_MS = env.int("NEAR_MISS_TIME_LIMIT_MS", default=200)
 # How long a CDN in front may serve a page without asking (0: always revalidate

@@ -119,6 +119,8 @@ class KeysetPagination(PageNumberPagination):
             response = super().get_paginated_response(data)
             if self.page.paginator.estimated:
                 response.data["count_estimated"] = True
+            if self.page.paginator.capped:
+                response.data["count_capped"] = True
             return response
         url = self.request.build_absolute_uri()
         next_url = self.next_token and replace_query_param(
@@ -129,12 +131,19 @@ class KeysetPagination(PageNumberPagination):
     def get_paginated_response_schema(self, schema):
         schema = super().get_paginated_response_schema(schema)
         schema["properties"]["count"]["description"] = (
-            "Absent in keyset paging (`after`). PostgreSQL's estimate when the "
-            "set is large (see `count_estimated`)."
+            "Absent in keyset paging (`after`). Exact, except: PostgreSQL's "
+            "estimate when a list without `q` is large (see `count_estimated`); "
+            "the cap when a search (`q`) finds more (see `count_capped`)."
         )
         schema["properties"]["count_estimated"] = {
             "type": "boolean",
             "description": "Present (true) when `count` is the planner's estimate.",
+        }
+        schema["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": "Present (true) when a search found more documents than "
+            "it counts (the server's SEARCH_COUNT_CAP, 10,000 by default): "
+            "`count` is then that cap, and the pages go no further.",
         }
         schema["required"] = ["results"]
         return schema

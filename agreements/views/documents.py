@@ -21,6 +21,7 @@ from ..models.releases import MAX_NUMBER
 from ..params import ParameterError, parse_int
 from ..provenance import document_facts, field_label
 from ..standing import standings
+from ..text_search import has_lexemes
 
 PAGE_SIZE = 25
 # The filters the list's own form asks for (the others are facets' links).
@@ -117,7 +118,9 @@ class DocumentListView(FilterView):
         filterset = context["filter"]
         if not self.errors:
             self.facets = document_facets(filterset, self.request.GET)
+        q = self.request.GET.get("q", "").strip()
         context.update(
+            nothing_to_search=bool(q) and not has_lexemes(q),
             filterset=filterset,
             errors=self.errors,
             facets=self.facets,

@@ -38,9 +38,13 @@ def field_label(model, name):
     if name in EXTRA_FIELD_LABELS:
         return EXTRA_FIELD_LABELS[name]
     try:
-        return model._meta.get_field(name).verbose_name
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return name.replace("_", " ")
+    # A reverse relation (`identifiers`) is called by its rows' plural name.
+    return getattr(field, "verbose_name", None) or (
+        field.related_model._meta.verbose_name_plural
+    )
 
 
 class Fact(NamedTuple):

@@ -257,6 +257,8 @@ def build(collection, notes, owner, errors):
                     url=i.get("url", ""),
                 )
             )
+        if d.get("identifiers"):
+            acts_row(identifiers_citation(d, slug, errors))
         for r in d.get("relations", []):
             base_row(
                 rec(
@@ -325,6 +327,35 @@ def place(name, owner):
 
 
 CONFIDENCE = ["low", "medium", "high"]
+
+
+def identifiers_citation(d, slug, errors):
+    """The identifiers' citation: the passage of the page they come from that
+    gives the Bulletin reference (the entry into force), else the passage of
+    the act whose page the Adilet code addresses."""
+    events = [e for e in d.get("events", []) if e.get("source")]
+    given = [e for e in events if e.get("published_in_ru")]
+    given += [e for e in events if e.get("act_url")] + events
+    # Else a passage of the page an Adilet code addresses (its source's slug
+    # carries the code: adilet-p100000891-ru for P100000891_).
+    codes = [i["value"].rstrip("_").lower() for i in d["identifiers"]]
+    given += [
+        c
+        for c in d.get("cite", [])
+        if c.get("source") and any(code in c["source"] for code in codes)
+    ]
+    if not given:
+        errors.append(f"{slug} identifiers: no passage of their page")
+        return None
+    event = given[0]
+    note = {
+        "note_en": "An Adilet code is the address (URL) of the page this passage "
+        "is from; a Bulletin reference is the one the passage gives.",
+        "note_ru": "Код «Әділет» — адрес (URL) страницы, откуда этот отрывок; "
+        "ссылка на Бюллетень — та, что в отрывке.",
+    }
+    cited = {"source": event["source"], "quote": event["quote"], **note}
+    return citation(cited, {"document": [slug]}, "identifiers", errors)
 
 
 def citation(c, subject, field, errors, bounded=True):

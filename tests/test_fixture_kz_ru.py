@@ -142,6 +142,7 @@ def test_the_issue_25_parts_cite_every_event_and_name_real_records(loaded):
         for e in found.select_related("document", "party")
     }
     restated, cited, identifiers, people, signed = set(), set(), set(), set(), set()
+    identified = set()
     for path in ACTS:
         for row in rows(path):
             fields = row["fields"]
@@ -158,7 +159,11 @@ def test_the_issue_25_parts_cite_every_event_and_name_real_records(loaded):
             elif row["model"] == "agreements.citation":
                 assert fields["source"] and fields["quote"], fields
                 assert len(fields["quote"]) <= MAX_QUOTE
-                cited.add(tuple(fields["event"]))
+                if "event" in fields:
+                    cited.add(tuple(fields["event"]))
+                else:  # the identifiers of a document
+                    assert fields["field"] == "identifiers", fields
+                    identified.add(fields["document"][0])
             elif row["model"] == "agreements.documentidentifier":
                 assert fields["scheme"] in {
                     "adilet",
@@ -169,7 +174,9 @@ def test_the_issue_25_parts_cite_every_event_and_name_real_records(loaded):
                     "wikidata",
                     "other",
                 }
-                identifiers.add((fields["scheme"], fields["value"]))
+                identifiers.add(
+                    (fields["scheme"], fields["value"], fields["document"][0])
+                )
                 assert loaded.filter(slug=fields["document"][0]).exists()
             elif row["model"] == "agreements.person":
                 assert fields["name_ru"] or fields["name_en"]
@@ -181,6 +188,7 @@ def test_the_issue_25_parts_cite_every_event_and_name_real_records(loaded):
     assert restated == events
     assert cited == events
     assert len(identifiers) >= 5
+    assert identified == {document for _scheme, _value, document in identifiers}
     assert len(people) >= 5
     loaded_signatories = {
         (p.document.slug, p.party.slug)

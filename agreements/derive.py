@@ -4,10 +4,10 @@ Derived: the status, each party's status (`Participation.status`) and the day
 the entry-into-force rule gives (from the lifecycle events, the parties and
 the rule: lifecycle.py), the case-folded search text
 and, on PostgreSQL, the search vector, on SQLite its stemmed words in the FTS5
-index (`DocumentWords`; from the document's own fields, its parties,
-signatories and the people who signed, and its attached texts), what the list's
-facets count
-it under (`facet_keys`, summed in `FacetCount`), and what it is shown as
+index (`DocumentWords`: search_words.py; from the document's own fields, its
+parties, signatories and the people who signed, and its attached texts), what
+the list's facets count it under (`facet_keys`, summed in `FacetCount`), and
+what it is shown as
 (`renderings`: API record and row, CSV line, with the code version that made
 them).
 
@@ -45,24 +45,24 @@ from .lifecycle import (
     party_status,
     status_from_events,
 )
-from .models import Document, DocumentText, DocumentWords, FacetCount, Participation
+from .models import Document, DocumentText, FacetCount, Participation
 from .querysets import normalize
-from .stemming import stems
+from .search_words import (
+    VECTOR_TEXT_LIMIT,
+    search_words,
+    words_differences,
+    words_store,
+)
 from .text_search import TEXT_CONFIG
 
 BATCH = 2000
-# PostgreSQL refuses a tsvector whose words pass 1 MB, and a document's vector
-# holds its texts in both languages: at most this many characters of each
-# language's texts (all of them together) are indexed, 400 KB even if every
-# character took four bytes. (500,000 a text let one 600,000-character text of
-# distinct Cyrillic words make its document impossible to save.)
-VECTOR_TEXT_LIMIT = 100_000
 
 
 def search_vector():
     """The weighted full-text vector of a document (PostgreSQL): titles (A),
-    summaries (B), places, parties, signatories and the people who signed (C) in their languages' text
-    search configurations, the slug and attached texts (D); evaluated in SQL."""
+    summaries (B), places, parties, signatories and the people who signed (C)
+    in their languages' text search configurations (Kazakh's: 'simple'), the
+    slug and attached texts (D); evaluated in SQL."""
 
     def names(*fields):
         rows = Participation.objects.filter(document=OuterRef("pk"))
@@ -88,6 +88,7 @@ def search_vector():
         attached,
         SearchVector("title_ru", config="russian", weight="A")
         + SearchVector("title_en", config="english", weight="A")
+        + SearchVector("title_kk", config=TEXT_CONFIG["kk"], weight="A")
         + SearchVector("summary_ru", config="russian", weight="B")
         + SearchVector("summary_en", config="english", weight="B")
         + SearchVector("place_ru", config="russian", weight="C")
@@ -104,39 +105,6 @@ def search_vector():
         )
         + SearchVector("slug", config="simple", weight="D"),
     )
-
-
-def search_words(document, participations, texts):
-    """{column: stemmed words} of a document's row in the SQLite search index:
-    what `search_vector` holds on PostgreSQL, weighed by column in the same
-    four steps (title, summary, names, texts), each field stemmed in its
-    language (`stemming.stems`), attached texts cut as the vector cuts them."""
-    names = {"ru": [document.place_ru], "en": [document.place_en]}
-    for p in participations:
-        names["ru"] += [p.party.name_ru, p.signatory_ru]
-        names["en"] += [p.party.name_en, p.signatory_en]
-    attached = {language: [] for language in TEXT_CONFIG}
-    for text in sorted(texts, key=lambda t: t.pk):
-        if text.language in attached and text.extracted_text:
-            attached[text.language].append(text.extracted_text[:VECTOR_TEXT_LIMIT])
-
-    def words(*fields):
-        return " ".join(filter(None, (stems(text, lang) for text, lang in fields)))
-
-    return {
-        "title": words((document.title_ru, "ru"), (document.title_en, "en")),
-        "summary": words((document.summary_ru, "ru"), (document.summary_en, "en")),
-        "names": words(
-            *((" ".join(filter(None, n)), lang) for lang, n in names.items()),
-            (document.slug, None),
-        ),
-        "texts": words(
-            *(
-                (" ".join(parts)[:VECTOR_TEXT_LIMIT], language)
-                for language, parts in attached.items()
-            )
-        ),
-    }
 
 
 def facet_keys(derived):
@@ -357,23 +325,6 @@ def derive(ids, touched=(), counted=None):
     return done
 
 
-def words_store(ids, words):
-    """Replace the search index rows of documents `ids` with `words` ({pk:
-    {column: words}}): a document not in `words` (deleted) loses its row."""
-    columns = ["title", "summary", "names", "texts"]
-    table = DocumentWords._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {table} WHERE rowid IN ({', '.join(['%s'] * len(ids))})",
-            list(ids),
-        )
-        cursor.executemany(
-            f"INSERT INTO {table} (rowid, {', '.join(columns)}) "
-            f"VALUES (%s, {', '.join(['%s'] * len(columns))})",
-            [[pk, *(row[c] for c in columns)] for pk, row in words.items()],
-        )
-
-
 class Differs(Func):
     """`a IS DISTINCT FROM b` (a vector's `=` lookup is a text search)."""
 
@@ -417,23 +368,6 @@ def differences(ids):
         else:
             found += words_differences(batch, expected)
     return found
-
-
-def words_differences(ids, expected):
-    """[(pk, slug, "search_words", stored, expected)] where a document's row in
-    the SQLite search index is missing or not `expected` ({pk: computed})."""
-    stored = {
-        row.pop("document"): row
-        for row in DocumentWords.objects.filter(document__in=ids).values(
-            "document", "title", "summary", "names", "texts"
-        )
-    }
-    slugs = dict(Document.objects.filter(pk__in=ids).values_list("pk", "slug"))
-    return [
-        (pk, slugs[pk], "search_words", stored.get(pk), row["search_words"])
-        for pk, row in sorted(expected.items())
-        if stored.get(pk) != row["search_words"]
-    ]
 
 
 def facet_count_differences():

@@ -1,10 +1,6 @@
-import functools
-import operator
-import re
-
 from django.apps import apps
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchRank
 from django.db import OperationalError, connection, connections, models, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce, NullIf
@@ -13,24 +9,16 @@ from psycopg.errors import QueryCanceled
 from .lifecycle_queries import LifecycleQueries
 from .marks import MarkingQuerySet
 from .search_index import ranks_by_index
-from .text_search import TEXT_CONFIG, has_lexemes, text_snippets
-
-# Quotes, a leading minus or "or": the reader asked for precise matching.
-WEB_SEARCH_OPERATORS = re.compile(r'"|(^|\s)-|\sor\s', re.IGNORECASE)
-
-
-def normalize(text):
-    """Fold case (Cyrillic included) and ё→е, and keep only words, so search works
-    on any backend: SQLite's LIKE folds ASCII only, so records keep a normalised
-    copy of their text (`search_text`) and queries are normalised the same way."""
-    return re.sub(r"[\W_]+", " ", text.casefold().replace("ё", "е")).strip()
-
+from .search_query import (  # normalize: imported from here across the project
+    WEB_SEARCH_OPERATORS,
+    RankDistance,
+    normalize,
+    search_query,
+)
+from .text_search import has_lexemes, text_snippets
 
 # At most this many near-misses of a search that matched nothing.
 NEAR_MISSES = 1000
-# The last word typed is also looked for as a word's start from this many
-# letters: a shorter start stands for too many words.
-PREFIX_MIN_CHARS = 3
 
 # What a document is shown as, stored (renderings.py, derive.py).
 RENDERINGS = ["export_line", "api_record", "api_row", "rendered_by", "facet_keys"]
@@ -111,41 +99,6 @@ class SourceQuerySet(RecordQuerySet):
         """Sources nobody has saved a copy of yet: their page may still vanish."""
         copies = self.model._meta.get_field("archived_copies").related_model.objects
         return self.exclude(Exists(copies.filter(source=OuterRef("pk"))))
-
-
-class RankDistance(models.Func):
-    """`vector <=> query` (RUM): the smaller, the better the match; what the
-    RUM index orders by (`search_index.py`)."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " <=> "
-    output_field = models.FloatField()
-
-
-def search_query(query):
-    """The tsquery of `query` in each text search configuration (web-search
-    syntax); for plain words, the last one also as the start of a word (from
-    PREFIX_MIN_CHARS letters, stemmed: «соглаш» finds «соглашение»), as the
-    reader may not have finished typing it."""
-
-    def each_config(text, search_type="websearch"):
-        return functools.reduce(
-            operator.or_,
-            (
-                SearchQuery(text, config=config, search_type=search_type)
-                for config in TEXT_CONFIG.values()
-            ),
-        )
-
-    wanted = each_config(query)
-    words = normalize(query).split()
-    if WEB_SEARCH_OPERATORS.search(query) or len(words[-1]) < PREFIX_MIN_CHARS:
-        return wanted
-    *head, last = words
-    started = each_config(f"{last}:*", search_type="raw")
-    if head:
-        started = each_config(" ".join(head)) & started
-    return wanted | started
 
 
 class DocumentQuerySet(LifecycleQueries, RecordQuerySet):

@@ -14,7 +14,7 @@ import re
 
 import Stemmer
 
-from .querysets import normalize
+from .search_query import PREFIX_MIN_CHARS, normalize
 from .stop_words import ENGLISH, RUSSIAN
 
 STEMMERS = {"ru": Stemmer.Stemmer("russian"), "en": Stemmer.Stemmer("english")}
@@ -65,12 +65,14 @@ def forms(word):
 
 def match_expression(query):
     """An FTS5 query: every word of `query` in any of its indexed forms, the
-    last also as a prefix; "" when it has no word to look for."""
+    last (of PREFIX_MIN_CHARS letters or more) also as the start of a word in
+    any of them, as PostgreSQL's search does («казахстаном» finds
+    «казахстанско-»); "" when it has no word to look for."""
     words = search_words(query)
     terms = []
     for position, word in enumerate(words, 1):
         quoted = [f'"{form}"' for form in forms(word)]
-        if position == len(words):
-            quoted.append(f'"{word}"*')
+        if position == len(words) and len(word) >= PREFIX_MIN_CHARS:
+            quoted += [f'"{form}"*' for form in forms(word)]
         terms.append(f"({' OR '.join(quoted)})")
     return " AND ".join(terms)

@@ -8,21 +8,10 @@ from django.utils.dateparse import parse_datetime
 from agreements.models import Citation, Document, Occasion, Participation
 from agreements.querysets import RENDERINGS
 
-from .conftest import ASTANA
+from .conftest import ASTANA, SEED_MODELS
 
 pytestmark = pytest.mark.django_db
-MODELS = [
-    "agreements.source",
-    "agreements.sector",
-    "agreements.party",
-    "agreements.occasion",
-    "agreements.document",
-    "agreements.participation",
-    "agreements.lifecycleevent",
-    "agreements.documentrelation",
-    "agreements.citation",
-    "agreements.researchquestion",
-]
+MODELS = SEED_MODELS  # every model a fixture writes
 
 
 def dump():

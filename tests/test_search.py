@@ -98,7 +98,7 @@ FOUND_ON_EVERY_BACKEND = {
     "Кокшетау": ["astana-2023-tpp-memorandum", PLANTS[2]],
     "газа": GAS,
     "ТЭЦ": PLANTS,
-    "Казахстаном": ["astana-2023-sport-action-plan"],
+    "Казахстаном": ["astana-2023-sport-action-plan", "kostanay-forum-2023-package"],
     "agreements": AGREEMENTS,
     "agreement": AGREEMENTS,
     "cooperating": COOPERATION,

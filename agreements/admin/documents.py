@@ -19,15 +19,16 @@ from ..export import export_response
 from ..history import ROW_HISTORY
 from ..params import parse_int
 from ..services import document_from_source
-from .base import (
-    CitationInline,
-    PickerLabelMixin,
-    RecordAdmin,
-    changed_fields,
-    count_column,
-)
+from .base import RecordAdmin, changed_fields, count_column
 from .files import DocumentTextInline, retry_extraction
 from .forms import BulkChoiceForm, DocumentAdminForm, DocumentFromSourceForm
+from .inlines import (
+    DocumentCitationInline,
+    IdentifierInline,
+    LifecycleEventInline,
+    ParticipationInline,
+    RelationInline,
+)
 
 
 class SignedYearFilter(admin.SimpleListFilter):
@@ -78,65 +79,6 @@ class WorkQueueFilter(admin.SimpleListFilter):
         if self.value() in self.QUEUES:
             return getattr(queryset, self.QUEUES[self.value()][1])()
         return queryset
-
-
-class ParticipationInline(admin.TabularInline):
-    model = models.Participation
-    extra = 0
-    autocomplete_fields = ["party", "person", "person_position"]
-    fields = [
-        "party",
-        "role",
-        "signatory_ru",
-        "signatory_en",
-        "person",
-        "person_position",
-        "position",
-    ]
-
-
-class IdentifierInline(admin.TabularInline):
-    model = models.DocumentIdentifier
-    extra = 0
-    fields = ["scheme", "value", "url"]
-
-
-class LifecycleEventInline(admin.TabularInline):
-    """One row an event: a party's ratification or notification with the
-    domestic act that made it; its sources on the event's own page."""
-
-    model = models.LifecycleEvent
-    extra = 0
-    autocomplete_fields = ["party"]
-    show_change_link = True
-    fields = [
-        "kind",
-        "occurred_on",
-        "party",
-        "act_kind",
-        "act_number",
-        "act_date",
-        "act_title_ru",
-        "act_title_en",
-        "published_in_ru",
-        "published_in_en",
-        "act_url",
-        "note_ru",
-        "note_en",
-    ]
-
-
-class DocumentCitationInline(CitationInline):
-    fk_name = "document"
-
-
-class RelationInline(PickerLabelMixin, admin.TabularInline):
-    model = models.DocumentRelation
-    fk_name = "from_document"
-    extra = 0
-    autocomplete_fields = ["to_document"]
-    fields = ["kind", "to_document", "note_ru", "note_en"]
-    verbose_name_plural = _("related documents (this document → other)")
 
 
 def row_changes(document_id):

@@ -31,28 +31,21 @@ class IdentifierInline(admin.TabularInline):
     fields = ["scheme", "value", "url"]
 
 
-class LifecycleEventInline(admin.TabularInline):
-    """One row an event: a party's ratification or notification with the
-    domestic act that made it; its sources on the event's own page."""
+class LifecycleEventInline(admin.StackedInline):
+    """One entry an event: a party's ratification or notification with the
+    domestic act that made it, on four lines (a table of its 13 fields was
+    2,100 px wide); its sources on the event's own page."""
 
     model = models.LifecycleEvent
     extra = 0
     autocomplete_fields = ["party"]
     show_change_link = True
     fields = [
-        "kind",
-        "occurred_on",
-        "party",
-        "act_kind",
-        "act_number",
-        "act_date",
-        "act_title_ru",
-        "act_title_en",
-        "published_in_ru",
-        "published_in_en",
-        "act_url",
-        "note_ru",
-        "note_en",
+        ("kind", "occurred_on", "party"),
+        ("act_kind", "act_number", "act_date", "act_url"),
+        ("act_title_ru", "act_title_en"),
+        ("published_in_ru", "published_in_en"),
+        ("note_ru", "note_en"),
     ]
 
 

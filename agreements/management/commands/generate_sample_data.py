@@ -196,7 +196,7 @@ class Command(ProgressCommand, BaseCommand):
         with indexes_dropped(Document, self.stdout) as rebuild:
             connections.close_all()  # a forked process must not share the socket
             context = multiprocessing.get_context("fork")
-            with context.Pool(workers) as pool:
+            with context.Pool(workers, initializer=forget_inherited) as pool:
                 done = 0
                 for loaded in pool.imap_unordered(load_chunk, chunks):
                     done += loaded
@@ -236,6 +236,16 @@ class Command(ProgressCommand, BaseCommand):
                 f"load average {load})."
             )
         )
+
+
+def forget_inherited():
+    """In a forked worker: drop the parent's database connections without
+    closing them (closing would end the parent's session); each worker opens
+    its own. Two workers writing on one inherited socket read each other's
+    answers ("the last operation didn't produce records")."""
+    for alias in connections:
+        connections[alias].connection = None
+        connections[alias].in_atomic_block = False
 
 
 def load_chunk(chunk):

@@ -217,7 +217,8 @@ def test_the_reviewers_sample(loaded):
         lines.append(f"- title (ru): {document.title_ru or '— unknown'}")
         lines.append(f"- title (kk): {document.title_kk or '— unknown'}")
         lines.append(f"- signed: {document.signed_display or '— unknown'}")
-        for citation in document.citations.select_related("source").order_by("field"):
+        cited = document.citations.select_related("source")
+        for citation in cited.order_by("field", "source__slug", "quote"):
             origin = (
                 f"{citation.source.publisher}, <{citation.source.url}>"
                 if citation.source_id

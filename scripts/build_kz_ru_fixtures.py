@@ -43,6 +43,9 @@ FACT_OF = {
     "place_en": "place",
     "occasion": "occasion",
     "term_years": "term_years",
+    "entry_into_force_rule": "entry_into_force_rule",
+    "entry_into_force_days": "entry_into_force_rule",
+    "entry_into_force_on": "entry_into_force_rule",
     "valid_until": "valid_until",
     "full_text_url": "full_text_url",
 }
@@ -167,6 +170,11 @@ def build(collection, notes, owner, errors):
             "summary_ru": d.get("summary_ru", ""),
             "summary_en": d.get("summary_en", ""),
             "term_years": d.get("term_years"),
+            # The final clause, e.g. "enters into force on the date of receipt
+            # of the last written notification": choices.EntryIntoForceRule.
+            "entry_into_force_rule": d.get("entry_into_force_rule", "unknown"),
+            "entry_into_force_days": d.get("entry_into_force_days"),
+            "entry_into_force_on": d.get("entry_into_force_on"),
             "valid_until": d.get("valid_until"),
             "full_text_url": d.get("full_text_url", ""),
             "sectors": [],
@@ -182,7 +190,7 @@ def build(collection, notes, owner, errors):
             value = fields.get(name)
             if name == "kind" and value == "unknown":
                 continue
-            if name == "legal_level" and value == "unknown":
+            if name in ("legal_level", "entry_into_force_rule") and value == "unknown":
                 continue
             if value and fact not in cited and name not in cited:
                 errors.append(f"{slug}: {name} is given but not cited")

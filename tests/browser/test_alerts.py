@@ -5,6 +5,7 @@ Russian and English (the README's screenshots)."""
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from django.core.management import call_command
 
 from agreements.models import Document, Subscriber, Subscription
@@ -63,7 +64,8 @@ def test_a_reader_subscribes_from_a_country_page_on_a_phone(phone, site, inbox):
     phone.get_by_label("Your e-mail address").fill("reader@example.org")
     phone.get_by_label("Weekly").check()
     phone.get_by_role("button", name="Send me a confirmation link").click()
-    assert phone.get_by_role("heading", name="Check your inbox").is_visible()
+    # The click posts the form; wait for the answer's page, not for the click.
+    expect(phone.get_by_role("heading", name="Check your inbox")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     assert serious(phone) == []
     (mail,) = inbox.take()

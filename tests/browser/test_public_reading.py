@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from agreements.models import Document, Party
 from tests.conftest import ASTANA
@@ -69,7 +70,7 @@ def test_on_a_phone_the_list_is_cards_and_the_filters_come_before_the_results(
     assert filters.bounding_box()["y"] < results.bounding_box()["y"]
     assert not phone.locator("#signed_after").is_visible()  # folded away
     phone.locator("details.filters summary").click()
-    assert phone.locator("#signed_after").is_visible()
+    expect(phone.locator("#signed_after")).to_be_visible()
     row = phone.locator("table.documents tbody tr").first
     assert phone.evaluate("el => getComputedStyle(el).display", row.element_handle())
     assert row.evaluate("el => getComputedStyle(el).display") == "block"

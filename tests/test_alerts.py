@@ -258,7 +258,9 @@ def test_a_digest_counts_and_links_the_changes_it_does_not_list(
     confirmed(Client(), inbox, "many@example.org")
     for n in range(3):
         other = DocumentFactory(title_en=f"Agreement number {n}")
-        ParticipationFactory(document=other, party=kazakh_document.participations.get().party)
+        ParticipationFactory(
+            document=other, party=kazakh_document.participations.get().party
+        )
     call_command("send_alerts", stdout=open("/dev/null", "w"))
     (digest,) = inbox.take()
     text = digest.get_body(("plain",)).get_content()

@@ -103,21 +103,25 @@ def due(now):
 
 
 def sections(subscriber, since, until, histories=None):
-    """[(what is followed, its link, [ChangedDocument])] with changes, in the
-    subscriber's language (active)."""
+    """[(what is followed, its link, [ChangedDocument], how many more changed
+    documents the mail does not list)] with changes, in the subscriber's
+    language (active)."""
     result = []
     for sub in subscriber.subscriptions.all():
         followed = following.documents(sub.kind, sub.value)
+        told, covered = following.changed(followed, since, until, histories)
         # A document only touched (a related document's title shown on it
         # changed) has no history entry of its own to link: not told.
-        changes = [
-            c for c in following.changed(followed, since, until, histories) if c.changes
-        ]
+        changes = [c for c in told if c.changes]
+        # More than a mail lists: counted (up to a bound) and linked, not lost.
+        more = followed.filter(updated_at__gt=covered, updated_at__lte=until)
+        more = more[: following.MAX_MORE].count()
         if sub.kind == Subscription.Kind.EXPIRING:
             changes += _entering_window(int(sub.value), since, until, changes)
-        if changes:
+        if changes or more:
             what = following.describe(sub.kind, sub.value)
-            result.append((what, following.follow_url(sub.kind, sub.value), changes))
+            url = following.follow_url(sub.kind, sub.value)
+            result.append((what, url, changes, more))
     return result
 
 
@@ -147,7 +151,8 @@ def digest_send(subscriber_pk, until, origin, histories=None):
         with translation.override(subscriber.language):
             found = sections(subscriber, since, until, histories)
             # A document under two alerts is one changed document.
-            count = len({c.document.pk for _, _, changes in found for c in changes})
+            count = len({c.document.pk for _, _, changes, _ in found for c in changes})
+            count += sum(more for *_, more in found)
             if count:
                 subject = translation.ngettext(
                     "Agreement Tracker: %(n)s changed document",

@@ -27,6 +27,8 @@ Kind = Subscription.Kind
 MAX_DAYS = 3660
 # A digest or a run of the webhooks reports at most this many documents.
 MAX_DOCUMENTS = 200
+# Beyond them, a digest counts the rest up to this many ("10,000+").
+MAX_MORE = 10_000
 # The list's paging and ordering are not part of what one follows.
 NOT_FOLLOWED = {"page", "ordering", "page_size", "format"}
 # The kinds that are one filter of the list (`?country=KZ`).
@@ -155,19 +157,39 @@ class ChangedDocument:
         return [(c, change_summary(c), self.history_url(c)) for c in self.changes]
 
 
+def window(queryset, field, since, until):
+    """The rows of `queryset` whose `field` (a time) is after `since` up to
+    `until`, oldest first, at most MAX_DOCUMENTS of them, and the time up to
+    which they are all of them: `until`, or, when there are more, the last
+    instant wholly told (the rest waits for the next run). Rows of one instant
+    are never split; one instant of more than MAX_DOCUMENTS rows (a bulk edit)
+    is told whole."""
+    rows = queryset.filter(**{f"{field}__gt": since, f"{field}__lte": until}).order_by(
+        field, "pk"
+    )
+    first = list(rows[: MAX_DOCUMENTS + 1])
+    if len(first) <= MAX_DOCUMENTS:
+        return first, until
+    cut = getattr(first[MAX_DOCUMENTS], field)
+    kept = [row for row in first if getattr(row, field) < cut]
+    if kept:
+        return kept, getattr(kept[-1], field)
+    return list(rows.filter(**{field: cut})), cut
+
+
 def changed(queryset, since, until, histories=None):
     """The documents of `queryset` touched after `since` up to `until`, with
-    their history entries of that period (oldest documents first, at most
-    MAX_DOCUMENTS). `histories`, a dict kept by the caller for one run, holds
-    each document's history once per language (many subscribers follow the
-    same documents)."""
+    their history entries of that period (`window`: oldest first, at most
+    MAX_DOCUMENTS), and the time up to which they are all the changes.
+    `histories`, a dict kept by the caller for one run, holds each document's
+    history once per language (many subscribers follow the same documents)."""
     histories = {} if histories is None else histories
-    touched = queryset.filter(updated_at__gt=since, updated_at__lte=until)
+    touched, covered = window(queryset, "updated_at", since, until)
     result = []
-    for document in touched.order_by("updated_at", "pk")[:MAX_DOCUMENTS]:
+    for document in touched:
         key = (document.pk, get_language())
         if key not in histories:
             histories[key] = document_history(document)
-        entries = [c for c in histories[key] if since < c.last_at <= until]
+        entries = [c for c in histories[key] if since < c.last_at <= covered]
         result.append(ChangedDocument(document, entries))
-    return result
+    return result, covered

@@ -83,66 +83,81 @@ def _change(entry):
 
 
 def _payloads(hook, since, until, origin):
-    """(slug, version, key, payload) of each change of the hook's documents."""
+    """[(slug, version, key, payload)] of the changes of the hook's documents
+    after `since`, and the time up to which they are all of them (at most
+    `following.MAX_DOCUMENTS` documents and as many deletions a run)."""
     query = following.documents(following.Kind.QUERY, hook.filter)
-    for item in following.changed(query, since, until):
+    items, covered = following.changed(query, since, until)
+    payloads = []
+    for item in items:
         document = item.document
         entries = item.changes or [None]
         for entry in reversed(entries):  # oldest first
             key = (
                 entry.anchor if entry else f"touched-{document.updated_at.isoformat()}"
             )
-            yield (
-                document.slug,
-                document.version if entry is None else entry.version,
-                key,
-                {
-                    "document": document.slug,
-                    "version": document.version if entry is None else entry.version,
-                    "change": _change(entry) if entry else {"action": "touched"},
-                    "history": origin + item.history_url(entry),
-                },
+            payloads.append(
+                (
+                    document.slug,
+                    document.version if entry is None else entry.version,
+                    key,
+                    {
+                        "document": document.slug,
+                        "version": document.version if entry is None else entry.version,
+                        "change": _change(entry) if entry else {"action": "touched"},
+                        "history": origin + item.history_url(entry),
+                    },
+                )
             )
-    if (
-        not hook.filter
-    ):  # a deleted document matches no filter: told to all-document hooks
-        deleted = DeletedDocument.objects.filter(
-            deleted_at__gt=since, deleted_at__lte=until
+    if not hook.filter:  # a deleted document matches no filter: all-document hooks
+        tombstones, told = following.window(
+            DeletedDocument.objects.all(), "deleted_at", since, covered
         )
-        for tombstone in deleted[: following.MAX_DOCUMENTS]:
-            key = f"deleted-{tombstone.pk}"
+        covered = min(covered, told)
+        for tombstone in tombstones:
             payload = {"document": tombstone.slug, "version": None}
             payload["change"] = {
                 "action": "deleted",
                 "at": tombstone.deleted_at.isoformat(),
             }
-            yield tombstone.slug, None, key, {**payload, "history": None}
+            payloads.append(
+                (
+                    tombstone.slug,
+                    None,
+                    f"deleted-{tombstone.pk}",
+                    {**payload, "history": None},
+                )
+            )
+    return payloads, covered
 
 
 def deliveries_queue(hook_pk, until, origin):
-    """Store a delivery for each change of the hook's documents up to `until`."""
-    with transaction.atomic():
-        hook = Webhook.objects.select_for_update().get(pk=hook_pk)
-        if hook.covered_until >= until:
-            return 0
-        queued = []
-        for slug, version, key, payload in _payloads(
-            hook, hook.covered_until, until, origin
-        ):
-            delivery = Delivery(
-                webhook=hook,
-                document_slug=slug,
-                version=version,
-                change=key,
-                next_attempt_at=until,
-            )
-            payload["delivery"] = str(delivery.delivery_id)
-            delivery.body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
-            queued.append(delivery)
-        Delivery.objects.bulk_create(queued, ignore_conflicts=True)
-        hook.covered_until = until
-        hook.save(update_fields=["covered_until"])
-        return len(queued)
+    """Store a delivery for each change of the hook's documents up to `until`,
+    a run's worth (`following.window`) in each transaction; how many."""
+    queued = 0
+    while True:
+        with transaction.atomic():
+            hook = Webhook.objects.select_for_update().get(pk=hook_pk)
+            if hook.covered_until >= until:
+                return queued
+            payloads, covered = _payloads(hook, hook.covered_until, until, origin)
+            deliveries = []
+            for slug, version, key, payload in payloads:
+                delivery = Delivery(
+                    webhook=hook,
+                    document_slug=slug,
+                    version=version,
+                    change=key,
+                    next_attempt_at=until,
+                )
+                payload["delivery"] = str(delivery.delivery_id)
+                delivery.body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+                deliveries.append(delivery)
+            # A change told twice (an instant at a run's edge) is stored once.
+            Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+            hook.covered_until = covered
+            hook.save(update_fields=["covered_until"])
+            queued += len(deliveries)
 
 
 def _post(url, body, headers):

@@ -4,6 +4,7 @@ the application."""
 
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import time
@@ -45,6 +46,13 @@ def ensure_rum():
     if not Path("/usr/share/postgresql/15/extension/rum.control").exists():
         print("Installing postgresql-15-rum…")
         subprocess.run(["apt-get", "install", "-y", "postgresql-15-rum"], check=True)
+
+
+def ensure_wrk():
+    """The HTTP load generator every latency bench runs (Debian's `wrk`)."""
+    if not shutil.which("wrk"):
+        print("Installing wrk…")
+        subprocess.run(["apt-get", "install", "-y", "wrk"], check=True)
 
 
 def prepare_database(env, database, documents, seed=1):

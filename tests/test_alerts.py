@@ -249,3 +249,24 @@ def test_the_subscribers_page_changes_how_often_and_stops_alerts_one_by_one(
     client.post(page, {"remove": str(second.pk)})
     assert not Subscriber.objects.exists()  # the last alert stopped: address gone
     assert client.get(page).status_code == 404
+
+
+def test_a_digest_counts_and_links_the_changes_it_does_not_list(
+    inbox, kazakh_document, monkeypatch
+):
+    monkeypatch.setattr("agreements.following.MAX_DOCUMENTS", 1)
+    confirmed(Client(), inbox, "many@example.org")
+    for n in range(3):
+        other = DocumentFactory(title_en=f"Agreement number {n}")
+        ParticipationFactory(
+            document=other, party=kazakh_document.participations.get().party
+        )
+    call_command("send_alerts", stdout=open("/dev/null", "w"))
+    (digest,) = inbox.take()
+    text = digest.get_body(("plain",)).get_content()
+    assert (
+        "2 more changed documents, not listed here: http://testserver/en/countries/KZ/"
+        in text
+    )
+    assert "Agreement number 0" in text
+    assert "3 changed documents" in digest["Subject"]

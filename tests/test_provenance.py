@@ -339,3 +339,25 @@ def test_source_labels_are_unique_when_set(db):
     SourceFactory(label="S1")
     with pytest.raises(IntegrityError), transaction.atomic():
         SourceFactory(label="S1")
+
+
+def test_a_title_only_the_editors_translated_is_not_called_official(client):
+    document = DocumentFactory(
+        title_ru="Соглашение о сотрудничестве",
+        title_en="Agreement on cooperation",
+        title_status="official",
+    )
+    Citation.objects.create(
+        document=document, field="title_ru", source=SourceFactory(), quote="…"
+    )
+    Citation.objects.create(
+        document=document,
+        kind="editorial",
+        field="title_en",
+        note_en="Editorial translation of the Russian title.",
+    )
+    english = client.get(f"/en/documents/{document.slug}/").content.decode()
+    russian = client.get(f"/ru/documents/{document.slug}/").content.decode()
+    status = re.compile(r'<p class="title-status">(.*?)</p>', re.S)
+    assert "editorial translation" in status.search(english).group(1)
+    assert status.search(russian).group(1) == "официальное название"

@@ -209,3 +209,24 @@ def test_listing_webhooks_takes_as_many_queries_for_one_as_for_five(
     for _ in range(4):
         token_client.post("/api/v1/webhooks/", {"url": hooks_allowed}, format="json")
     assert count_queries(token_client, "/api/v1/webhooks/") == one
+
+
+def test_more_changes_than_a_run_holds_are_all_delivered_each_once(
+    hooks_allowed, receiver, token_client, monkeypatch, db
+):
+    """A run tells at most `following.MAX_DOCUMENTS` documents in a
+    transaction; the rest are told in the next ones, not skipped."""
+    monkeypatch.setattr("agreements.following.MAX_DOCUMENTS", 2)
+    response = token_client.post(
+        "/api/v1/webhooks/", {"url": hooks_allowed, "filter": ""}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    documents = DocumentFactory.create_batch(5)
+    documents[-1].delete()  # a deletion is told to an all-document hook too
+    deliver()
+    told = {(json.loads(body)["document"]) for _headers, body in receiver.received}
+    assert told == {d.slug for d in documents}
+    # Four created, one deleted (its creation is no longer a document to tell).
+    assert len(receiver.received) == Delivery.objects.count() == 5
+    deliver()
+    assert len(receiver.received) == 5

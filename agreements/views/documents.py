@@ -19,7 +19,7 @@ from ..history import document_history
 from ..models import Document, Release
 from ..models.releases import MAX_NUMBER
 from ..params import ParameterError, parse_int
-from ..provenance import document_facts, field_label
+from ..provenance import EDITORIAL, document_facts, field_label
 from ..standing import standings
 from ..text_search import has_lexemes
 
@@ -242,7 +242,11 @@ class DocumentDetailView(DetailView):
             for r in doc.relations_in.all()
         ]
         facts = {fact.name: fact for fact in document_facts(doc)}
+        # The heading's title is an editorial translation when only the
+        # editors' note supports it in the language it is shown in.
+        shown = facts.get(f"title_{doc.title.lang}")
         context.update(
+            title_is_editorial=shown is not None and shown.state == EDITORIAL,
             disputed=disputed,
             disputed_labels=[(f, field_label(Document, f)) for f in disputed],
             citations_by_field=citations_by_field(Document, doc.citations.all()),

@@ -40,12 +40,14 @@ from . import renderings
 from .facets import FACETS, counted_path
 from .filters import DocumentFilter
 from .lifecycle import (
+    LINE_LOOKUP,
     bound_parties,
     expected_in_force_on,
+    party_lines,
     party_status,
     status_from_events,
 )
-from .models import Document, DocumentText, FacetCount, Participation
+from .models import Document, DocumentText, FacetCount, LifecycleEvent, Participation
 from .querysets import normalize
 from .search_words import (
     VECTOR_TEXT_LIMIT,
@@ -140,16 +142,19 @@ RULE_FIELDS = ("entry_into_force_rule", "entry_into_force_days", "entry_into_for
 def lifecycle(document):
     """{column: value} of the document's derived lifecycle: its status, the day
     its rule gives and {participation pk: status} (`party_statuses`, stored on
-    the participations), from its prefetched events and participations."""
+    the participations), from its prefetched events and participations, each
+    with its party's chain (`lifecycle.LINE_LOOKUP`)."""
     events, participations = document.events.all(), document.participations.all()
     parties = bound_parties(participations)
-    expected = expected_in_force_on(document, events, parties)
+    lines = party_lines([*participations, *events])
+    expected = expected_in_force_on(document, events, parties, lines)
     status = status_from_events(events, parties=parties, expected_on=expected)
     return {
         "status": status,
         "expected_in_force_on": expected,
         "party_statuses": {
-            p.pk: party_status(p.party_id, events, status) for p in participations
+            p.pk: party_status(p.party_id, events, status, lines=lines)
+            for p in participations
         },
     }
 
@@ -160,10 +165,10 @@ def computed(ids, touched_at=None):
     should be stored; with `touched_at`, for an `updated_at` of that time.
     `party_statuses` is stored on the document's participations."""
     documents = Document.objects.filter(pk__in=ids).prefetch_related(
-        "events",
+        Prefetch("events", queryset=LifecycleEvent.objects.select_related(LINE_LOOKUP)),
         Prefetch(
             "participations",
-            queryset=Participation.objects.select_related("party", "person"),
+            queryset=Participation.objects.select_related(LINE_LOOKUP, "person"),
         ),
         Prefetch(
             "texts",

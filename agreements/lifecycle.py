@@ -7,6 +7,12 @@ are `choices.Status` and `choices.EventKind`. Nothing here imports models: a
 document is anything with the rule's three fields, an event anything with
 `kind`, `occurred_on`, `party_id` and `pk`.
 
+A party's steps are its own, those of a party up its `parent` chain and of one
+it is up the chain of (`acts_for`): a state's parliament ratifies what its
+government concluded, a government notifies for its state. The callers pass
+each party's chain (`party_lines`); `lifecycle_queries.acting_for` is the
+same rule in SQL.
+
 The document's status walks its events (any party's) of the document's steps;
 the parties' own steps (ratification, notification, withdrawal) change it
 only through the entry-into-force rule, which gives the date the document
@@ -69,6 +75,49 @@ AWAITING_RULES = (
 BOUND_ROLES = (ParticipationRole.PARTY, ParticipationRole.SIGNATORY)
 
 
+# How far up a party's `parent` chain its steps count (and its ancestors' for
+# it): state, government, ministry, agency. The same depth in SQL.
+LINE_DEPTH = 3
+# The lookup that loads a row's party with its chain (`select_related`).
+LINE_LOOKUP = "party" + "__parent" * LINE_DEPTH
+
+
+def line(party):
+    """The primary keys of `party` and its parents, LINE_DEPTH at most, read
+    from the parents loaded with it (`LINE_LOOKUP`)."""
+    found = [party.pk]
+    for _ in range(LINE_DEPTH):
+        if party.parent_id is None:
+            break
+        party = party.parent
+        found.append(party.pk)
+    return tuple(found)
+
+
+def party_lines(rows):
+    """{party pk: its `line`} of the parties of these rows (participations,
+    events: anything with `party_id` and `party`)."""
+    return {row.party_id: line(row.party) for row in rows if row.party_id}
+
+
+def acts_for(actor, party, lines=None):
+    """Whether a step of `actor` (a party's primary key; None: every party's)
+    is one of `party`'s: the same party, or one is in the other's line
+    (`party_lines`; a party missing from `lines` is its own line). Two
+    ministries of one state do not act for each other: the state does."""
+    lines = lines or {}
+    return (
+        actor is None
+        or actor in lines.get(party, (party,))
+        or party in lines.get(actor, (actor,))
+    )
+
+
+def steps_of(party, events, lines=None):
+    """The events that are steps of `party` (`acts_for`), in their order."""
+    return [e for e in events if acts_for(e.party_id, party, lines)]
+
+
 def bound_parties(participations):
     """The distinct parties (primary keys) bound by the document."""
     return sorted({p.party_id for p in participations if p.role in BOUND_ROLES})
@@ -81,20 +130,21 @@ def _in_order(events, day):
     )
 
 
-def taken_by_all(events, parties, kinds):
-    """The day the last of `parties` took a step of `kinds` (an event naming no
-    party counts for every party), or None while one has not."""
+def taken_by_all(events, parties, kinds, lines=None):
+    """The day the last of `parties` took a step of `kinds` (`acts_for`: an
+    event naming no party counts for every party), or None while one has not."""
     firsts = {}
     for event in _in_order(events, datetime.date.max):
         if event.kind in kinds:
-            for party in parties if event.party_id is None else [event.party_id]:
-                firsts.setdefault(party, event.occurred_on)
+            for party in parties:
+                if acts_for(event.party_id, party, lines):
+                    firsts.setdefault(party, event.occurred_on)
     if not parties or set(parties) - set(firsts):
         return None
     return max(firsts[party] for party in parties)
 
 
-def expected_in_force_on(document, events, parties):
+def expected_in_force_on(document, events, parties, lines=None):
     """The day the document's entry-into-force rule gives, from the events
     recorded: computed, never a fact (None while the rule or the steps it
     names are not known)."""
@@ -103,7 +153,7 @@ def expected_in_force_on(document, events, parties):
         return document.entry_into_force_on
     if rule not in RULE_STEPS:
         return None
-    done = taken_by_all(events, parties, RULE_STEPS[rule])
+    done = taken_by_all(events, parties, RULE_STEPS[rule], lines)
     if done and rule == EntryIntoForceRule.DAYS_AFTER_LAST_NOTIFICATION:
         days = document.entry_into_force_days
         return None if days is None else done + datetime.timedelta(days=days)
@@ -142,12 +192,12 @@ def status_from_events(events, day=None, parties=(), expected_on=None):
     return status
 
 
-def party_status(party, events, document_status, day=None):
+def party_status(party, events, document_status, day=None, lines=None):
     """Where `party` (a primary key) stands on `day`: withdrawn once it
     withdrew; else in force, suspended or ended with the document; else after
-    its own steps and the events naming no party."""
+    its steps (`steps_of`: its own, its line's and those naming no party)."""
     day = day or datetime.date.today()
-    own = [e for e in _in_order(events, day) if e.party_id in (None, party)]
+    own = steps_of(party, _in_order(events, day), lines)
     if any(e.kind == EventKind.WITHDRAWN for e in own):
         return Status.WITHDRAWN
     if document_status in SHARED:

@@ -15,10 +15,23 @@ from .lifecycle import (
     AWAITING_RULES,
     BOUND_ROLES,
     DOCUMENT_STEPS,
+    LINE_DEPTH,
     STATUS_AFTER,
     EventKind,
     Status,
 )
+
+
+def acting_for(outer="party"):
+    """Events (a filter) of a party that acts for the `outer` party of the
+    enclosing query: `lifecycle.acts_for` in SQL, the same party or one up to
+    LINE_DEPTH steps up the other's `parent` chain (an event naming no party
+    is left to the caller)."""
+    found = Q()
+    for steps in range(LINE_DEPTH + 1):
+        up = "__parent" * steps
+        found |= Q(**{f"party{up}": OuterRef(outer)}) | Q(party=OuterRef(outer + up))
+    return found
 
 
 class LifecycleQueries:
@@ -91,10 +104,11 @@ class LifecycleQueries:
     def in_force_for(self, parties, day):
         """Documents in force on `day` for any of `parties` (a queryset): the
         document is in force and that party is bound by it and has not
-        withdrawn by then (`lifecycle.party_status`)."""
+        withdrawn by then (`lifecycle.party_status`: it, or a party in its
+        line, withdrew)."""
         withdrawn = self._rows("events").filter(
+            acting_for(),
             document=OuterRef("document"),
-            party=OuterRef("party"),
             kind=EventKind.WITHDRAWN,
             occurred_on__lte=day,
         )

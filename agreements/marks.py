@@ -24,6 +24,8 @@ from django.db.models.signals import (
     pre_save,
 )
 
+from .lifecycle import LINE_DEPTH
+
 # model name -> lookups from Document to the record ("pk": the document itself).
 SHOWN_ON = {
     "document": ["pk", "relations_out__to_document", "relations_in__from_document"],
@@ -34,7 +36,13 @@ SHOWN_ON = {
     "documenttext": ["texts"],
     "researchquestion": ["research_questions"],
     "documentrelation": ["relations_out", "relations_in"],
-    "party": ["participations__party", "events__party"],
+    # A party's rows, and those of the parties below it whose steps it takes
+    # (`lifecycle.acts_for`: a new parent changes theirs).
+    "party": [
+        f"{rows}__party{'__parent' * up}"
+        for rows in ("participations", "events")
+        for up in range(LINE_DEPTH)
+    ],
     "person": ["participations__person"],
     "position": ["participations__person_position"],
     "sector": ["sectors"],

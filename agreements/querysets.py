@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from psycopg.errors import QueryCanceled
 
+from .lifecycle import LINE_LOOKUP
 from .lifecycle_queries import LifecycleQueries
 from .marks import MarkingQuerySet
 from .search_index import ranks_by_index
@@ -243,13 +244,13 @@ class DocumentQuerySet(LifecycleQueries, RecordQuerySet):
             "participations": Prefetch(
                 "participations",
                 queryset=self._rows("participations").select_related(
-                    "party", "person", "person_position__party"
+                    LINE_LOOKUP, "person", "person_position__party"
                 ),
             ),
             "events": Prefetch(
                 "events",
                 queryset=self._rows("events")
-                .select_related("party")
+                .select_related(LINE_LOOKUP)
                 .prefetch_related(Prefetch("citations", queryset=sources)),
             ),
             "citations": Prefetch("citations", queryset=sources),

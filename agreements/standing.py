@@ -1,7 +1,8 @@
 """Where each party stands on a document: the rows of its per-party table.
 
 One row per bound party (`lifecycle.BOUND_ROLES`): the events that are its
-steps (its own, or one naming no party, which is every party's), each with the
+steps (`lifecycle.steps_of`: its own, its state's or government's, or one
+naming no party, which is every party's), each with the
 sources that support it, its derived status, and the day the document's rule
 gives where no entry into force is recorded (shown as expected, never as a
 fact). Read from a document's prefetched participations and events
@@ -12,7 +13,7 @@ from typing import NamedTuple
 
 from .choices import EventKind
 from .facts import DocumentFact
-from .lifecycle import BOUND_ROLES, DOMESTIC_STEPS
+from .lifecycle import BOUND_ROLES, DOMESTIC_STEPS, party_lines, steps_of
 from .provenance import Fact, citation_order
 
 ACTS = [kind for kind in DOMESTIC_STEPS if kind != EventKind.NOTIFIED]
@@ -49,6 +50,7 @@ def event_fact(event, document_fact):
 def standings(document, status_fact=None):
     """[Standing] of the document's bound parties, in their order."""
     events = list(document.events.all())
+    lines = party_lines([*document.participations.all(), *events])
 
     def cell(mine, kinds, first=False):
         found = [e for e in mine if e.kind in kinds]
@@ -60,7 +62,7 @@ def standings(document, status_fact=None):
         if p.role not in BOUND_ROLES or p.party_id in seen:
             continue
         seen.add(p.party_id)
-        mine = [e for e in events if e.party_id in (None, p.party_id)]
+        mine = steps_of(p.party_id, events, lines)
         in_force = cell(mine, [EventKind.ENTERED_INTO_FORCE], first=True)
         rows.append(
             Standing(

@@ -28,6 +28,7 @@ from agreements.models import (
     Source,
 )
 from agreements.provenance import EDITORIAL, SOURCED, document_facts
+from agreements.standing import standings
 
 from .conftest import SEED_MODELS
 
@@ -130,6 +131,33 @@ def test_a_kazakh_page_shows_the_kazakh_title_and_others_name_it(client, loaded)
     assert title_kk in heading
     russian = client.get(f"/ru/documents/{slug}/").content.decode()
     assert "Название (каз.)" in russian and title_kk in russian
+
+
+def test_a_states_ratification_shows_in_its_governments_row(client, loaded):
+    """Kazakhstan ratified (Law No. 117-V) what its government concluded: the
+    act is in the Kazakh government's row of the per-party table, and every
+    party's step of every document is in some party's row."""
+    slug = "kz-ru-2009-border-joint-control"
+    page = client.get(f"/ru/documents/{slug}/").content.decode()
+    table = page[page.index('class="cards party-standing"') :]
+    rows = table[: table.index("</tbody>")].split("<tr>")[2:]
+    kazakh, russian = (
+        next(row for row in rows if f"/ru/parties/{party}/" in row)
+        for party in ("kz-government", "ru-government")
+    )
+    assert "117-V" in kazakh and "117-V" not in russian
+    shown = {
+        cell.event.pk
+        for document in loaded.with_details()
+        for row in standings(document)
+        for cell in row[1:6]
+        if cell.event
+    }
+    ratified = LifecycleEvent.objects.filter(
+        document__in=loaded, party__isnull=False, kind=LifecycleEvent.Kind.RATIFIED
+    )
+    assert ratified.count() >= 10
+    assert set(ratified.values_list("pk", flat=True)) <= shown
 
 
 def test_the_issue_25_parts_cite_every_event_and_name_real_records(loaded):

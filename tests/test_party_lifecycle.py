@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from agreements import dataset
-from agreements.lifecycle import expected_in_force_on
+from agreements.derive import differences
+from agreements.lifecycle import acts_for, expected_in_force_on
 from agreements.models import Document, LifecycleEvent, Participation, Party, Status
 
 from .factories import (
@@ -311,3 +312,161 @@ def test_refresh_statuses_catches_up_when_the_rules_day_comes():
     call_command("refresh_statuses", stdout=out)
     assert "1 document(s) checked, 1 status(es) changed" in out.getvalue()
     assert statuses(document) == ({ru: "in_force", kz: "in_force"}, Status.IN_FORCE)
+
+
+# A state acts for its government and ministries, and they for it (issue 25):
+# a state's parliament ratifies what its government concluded.
+
+
+def governments(*countries, **rule):
+    """A document of the governments of these countries (each a Party whose
+    parent is its state), signed: ({country: state}, {country: government})."""
+    document = DocumentFactory(signed_on=SIGNED_ON, **rule)
+    states, governed = {}, {}
+    for position, country in enumerate(countries):
+        states[country] = PartyFactory(country=country)
+        governed[country] = PartyFactory(
+            country=country, kind=Party.Kind.GOVERNMENT, parent=states[country]
+        )
+        ParticipationFactory(
+            document=document, party=governed[country], position=position
+        )
+    EventFactory(document=document, kind=Kind.SIGNED, occurred_on=SIGNED_ON)
+    return document, states, governed
+
+
+def test_a_states_ratification_completes_its_governments_procedures(client):
+    document, state, gov = governments(
+        "RU", "KZ", entry_into_force_rule=Rule.RATIFICATION_BY_ALL
+    )
+    ratified = EventFactory(
+        document=document,
+        kind=Kind.RATIFIED,
+        occurred_on=D(2020, 5, 1),
+        party=state["KZ"],
+        act_kind="law",
+        act_number="117-V",
+    )
+    assert statuses(document) == (
+        {gov["RU"]: Status.SIGNED, gov["KZ"]: Status.DOMESTIC_PROCEDURES_DONE},
+        Status.SIGNED,
+    )
+    assert document.expected_in_force_on is None
+    awaiting = Document.objects.awaiting
+    assert not awaiting(Party.objects.filter(country="KZ")).exists()
+    assert set(awaiting(Party.objects.filter(country="RU"))) == {document}
+    assert set(Document.objects.without_domestic_procedure()) == {document}
+    with translation.override("en"):
+        page = client.get(document.get_absolute_url())
+    rows = {s.participation.party: s for s in page.context["standings"]}
+    assert rows[gov["KZ"]].act.event == ratified
+    assert rows[gov["RU"]].act.event is None
+    table = page.text[page.text.index('class="cards party-standing"') :]
+    assert "117-V" in table[: table.index("</table>")]
+
+    step(document, Kind.RATIFIED, D(2020, 6, 1), state["RU"])
+    assert statuses(document) == (
+        {gov["RU"]: Status.IN_FORCE, gov["KZ"]: Status.IN_FORCE},
+        Status.IN_FORCE,
+    )
+    assert document.expected_in_force_on == D(2020, 6, 1)
+    assert not Document.objects.without_domestic_procedure().exists()
+    assert in_force_for(gov["KZ"], D(2020, 5, 31)) == set()
+    assert in_force_for(gov["KZ"], D(2020, 6, 1)) == {document}
+
+
+def test_a_states_withdrawal_ends_a_multilateral_document_for_its_government():
+    document, state, gov = governments(
+        "RU", "KZ", "BY", entry_into_force_rule=Rule.ON_SIGNATURE
+    )
+    step(document, Kind.WITHDRAWN, D(2023, 1, 1), state["KZ"])
+    assert statuses(document) == (
+        {
+            gov["RU"]: Status.IN_FORCE,
+            gov["KZ"]: Status.WITHDRAWN,
+            gov["BY"]: Status.IN_FORCE,
+        },
+        Status.IN_FORCE,
+    )
+    for country, day, expected in [
+        ("KZ", D(2022, 12, 31), {document}),
+        ("KZ", D(2023, 1, 1), set()),
+        ("RU", D(2023, 1, 1), {document}),
+    ]:
+        assert in_force_for(gov[country], day) == expected
+        by_country = Party.objects.filter(country=country)
+        assert set(Document.objects.in_force_for(by_country, day)) == expected
+
+
+def test_a_governments_withdrawal_ends_the_document_for_its_state_only():
+    document, (ru, kz, by) = bound(
+        "RU", "KZ", "BY", entry_into_force_rule=Rule.ON_SIGNATURE
+    )
+    kz_gov = PartyFactory(country="KZ", kind=Party.Kind.GOVERNMENT, parent=kz)
+    # Two ministries of a state that is no party: one of them is.
+    am = PartyFactory(country="AM")
+    ministry, sibling = (
+        PartyFactory(country="AM", kind=Party.Kind.MINISTRY, parent=am)
+        for _ in range(2)
+    )
+    ParticipationFactory(document=document, party=ministry, position=3)
+    step(document, Kind.WITHDRAWN, D(2023, 1, 1), kz_gov)
+    step(document, Kind.WITHDRAWN, D(2023, 2, 1), sibling)  # not the ministry's
+    found, status = statuses(document)
+    assert status == Status.IN_FORCE
+    assert found == {
+        ru: Status.IN_FORCE,
+        kz: Status.WITHDRAWN,
+        by: Status.IN_FORCE,
+        ministry: Status.IN_FORCE,
+    }
+    day = D(2024, 1, 1)
+    for party, expected in found.items():
+        assert bool(in_force_for(party, day)) == (expected == Status.IN_FORCE)
+
+
+def test_a_new_parent_derives_the_documents_of_the_parties_below_again():
+    document, (ru, kz) = bound("RU", "KZ", entry_into_force_rule=Rule.ON_DATE)
+    government = PartyFactory(country="KZ", kind=Party.Kind.GOVERNMENT)
+    ministry = PartyFactory(country="KZ", kind=Party.Kind.MINISTRY, parent=government)
+    Participation.objects.filter(document=document, party=kz).update(party=ministry)
+    step(document, Kind.RATIFIED, D(2020, 5, 1), kz)
+    assert statuses(document)[0][ministry] == Status.SIGNED
+    government.parent = kz
+    government.save()
+    assert statuses(document)[0][ministry] == Status.DOMESTIC_PROCEDURES_DONE
+    assert differences([document.pk]) == []
+
+
+def lines(**chains):
+    return {int(k[1:]): v for k, v in chains.items()}
+
+
+@pytest.mark.parametrize(
+    "actor, party, expected",
+    [
+        (None, 2, True),  # naming no party: every party's
+        (2, 2, True),
+        (1, 2, True),  # the state for its government
+        (2, 1, True),  # the government for its state
+        (1, 3, True),  # the state for its ministry under the government
+        (3, 4, False),  # two bodies of one state: the state acts for both
+        (5, 2, False),  # another state
+    ],
+)
+def test_a_step_counts_for_the_parties_up_and_down_its_parents(actor, party, expected):
+    chains = lines(p1=(1,), p2=(2, 1), p3=(3, 2, 1), p4=(4, 1), p5=(5,))
+    assert acts_for(actor, party, chains) is expected
+
+
+def test_ratification_by_both_states_gives_the_day_for_their_governments():
+    events = [
+        event(Kind.SIGNED, D(2020, 1, 10)),
+        event(Kind.RATIFIED, D(2020, 2, 1), 1),  # Kazakhstan, for its government 2
+        event(Kind.RATIFIED, D(2020, 3, 1), 3),  # Russia, for its government 4
+    ]
+    chains = lines(p2=(2, 1), p4=(4, 3))
+    document = rule(Rule.RATIFICATION_BY_ALL)
+    assert expected_in_force_on(document, events, [2, 4], chains) == D(2020, 3, 1)
+    assert expected_in_force_on(document, events[:2], [2, 4], chains) is None
+    assert expected_in_force_on(document, events, [2, 4]) is None  # no chains

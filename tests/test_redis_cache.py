@@ -32,20 +32,29 @@ def timed(client, path):
 
 
 def test_a_redis_that_never_answers_costs_a_page_under_a_second(client, redis_at):
-    """Measured against a closed port (fail fast) on the same machine, so that a
-    loaded machine's slower pages do not count against the bound."""
+    """The page asks the silent Redis once (one connection: one short timeout,
+    then the cache is skipped), and takes under a second more than against a
+    closed port (fail fast) just before, on the same machine. The time is the
+    least of three tries, each with a silent server of its own: a loaded
+    machine slows a page now and then, a timeout per cache call (or redis-py's
+    5 s) slows every try."""
     DocumentFactory(slug="served")
     paths = ("/en/documents/", "/en/documents/served/", "/api/v1/documents/")
     for path in paths:  # warm: templates compiled, the first query planned
         assert client.get(path).status_code == 200
-    redis_at(closed_port())
-    refused = {path: timed(client, path)[1] for path in paths}
-    with silent_server() as port:
-        redis_at(port)
-        for path in paths:
-            response, seconds = timed(client, path)
+    for path in paths:
+        extra = []
+        for _ in range(3):
+            redis_at(closed_port())
+            refused = timed(client, path)[1]
+            accepted = []
+            with silent_server(accepted) as port:
+                redis_at(port)
+                response, seconds = timed(client, path)
             assert response.status_code == 200, path
-            assert seconds < refused[path] + 1, (path, seconds, refused[path])
+            assert len(accepted) == 1, path
+            extra.append(seconds - refused)
+        assert min(extra) < 1, (path, extra)
 
 
 def test_healthz_says_the_cache_is_down_within_a_second(client, redis_at):

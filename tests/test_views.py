@@ -305,7 +305,7 @@ def test_detail_query_count_does_not_grow_with_related_rows(client):
     assert len(document_queries(client, doc.get_absolute_url())) <= 5
     from .factories import CitationFactory, EventFactory, ParticipationFactory
 
-    for _ in range(20):
+    for _ in range(9):  # 10 of each
         ParticipationFactory(document=doc)
         CitationFactory(document=doc)
         EventFactory(document=doc, occurred_on=f"2024-01-{_ + 2:02d}")

@@ -5,8 +5,8 @@ Russian and English (the README's screenshots)."""
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from agreements.models import Document, Subscriber, Subscription
 from tests import smtp

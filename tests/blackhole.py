@@ -7,10 +7,11 @@ import threading
 
 
 @contextlib.contextmanager
-def silent_server():
-    """A port on 127.0.0.1 that accepts every connection and never replies."""
+def silent_server(held=None):
+    """A port on 127.0.0.1 that accepts every connection and never replies;
+    the connections go into `held` (a list), if given."""
     listener = socket.create_server(("127.0.0.1", 0))
-    held = []
+    held = [] if held is None else held
 
     def accept():
         with contextlib.suppress(OSError):  # the listener closed: done

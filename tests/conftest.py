@@ -83,6 +83,37 @@ def derived_data_checked(request):
         assert_derived()
 
 
+def transactional(item):
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(item.fixturenames)
+    )
+
+
+@contextlib.contextmanager
+def shared_by_the_module(request, django_db_blocker):
+    """For a module-scoped fixture: what it writes inside is seen by each test
+    of the module, in a transaction that stays open while they run (each
+    test's own is a savepoint in it, rolled back after the test) and is rolled
+    back after the module. A transactional test would commit and flush inside
+    it: the module may hold none."""
+    assert not [
+        item.name
+        for item in request.session.items
+        if item.module is request.module and transactional(item)
+    ], f"{request.module.__name__}: a transactional test cannot share its data"
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block._from_testcase = True  # a test's, as TestCase's are (db/deriving.py)
+        block.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+
+
 @pytest.fixture
 def seeded(db, seed_dump):
     call_command("loaddata", seed_dump, verbosity=0)

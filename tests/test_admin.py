@@ -174,9 +174,9 @@ def test_changelist_query_count_does_not_grow_with_documents(analyst_client):
     from .factories import documents_with_relations
 
     url = reverse("admin:agreements_document_changelist")
-    documents_with_relations(5)
+    documents_with_relations(3)
     small = count_queries(analyst_client, url)
-    documents_with_relations(95)
+    documents_with_relations(27)
     assert count_queries(analyst_client, url) == small
 
 

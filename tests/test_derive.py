@@ -215,6 +215,15 @@ def test_loaddata_derives_the_fixture_once_keeping_timestamps():
     assert run.count == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_fixture_of_documents_without_sectors_loads_in_a_real_transaction():
+    """Its commit derives the documents and announces the change: no sectors
+    set means no earlier announcement, so the commit's own must not ask for
+    another commit (it did: TransactionManagementError)."""
+    call_command("loaddata", "astana-2023", "kz-ru-adilet", verbosity=0)
+    assert Document.objects.filter(slug="kz-ru-2009-border-joint-control").exists()
+
+
 def api_bodies(client, slugs, **headers):
     """The list page and each document's detail, as served."""
     paths = ["/api/v1/documents/", *(f"/api/v1/documents/{slug}/" for slug in slugs)]

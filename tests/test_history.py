@@ -156,7 +156,7 @@ def many_changes(document, n):
 def test_history_query_count_does_not_grow_with_the_changes(client, prefix):
     few, many = DocumentFactory(), DocumentFactory()
     many_changes(few, 1)
-    many_changes(many, 12)
+    many_changes(many, 4)
     ParticipationFactory(document=few)
     ParticipationFactory(document=many)
     assert count_queries(client, prefix.format(few.slug)) == count_queries(

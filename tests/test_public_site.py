@@ -135,10 +135,10 @@ def test_the_list_page_offers_country_and_date_range_filters(client, seeded):
 
 def test_country_page_query_count_does_not_grow(client):
     state = PartyFactory(kind="state", country="RU")
-    for _ in range(5):
+    for _ in range(3):
         ParticipationFactory(party=state)
     small = count_queries(client, "/en/countries/RU/")
-    for _ in range(40):
+    for _ in range(27):
         ParticipationFactory(party=PartyFactory(country="RU", parent=state))
     assert count_queries(client, "/en/countries/RU/") == small
 

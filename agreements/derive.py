@@ -29,7 +29,6 @@ from django.db.models import (
     F,
     Func,
     OuterRef,
-    Prefetch,
     Subquery,
     Value,
 )
@@ -40,14 +39,13 @@ from . import renderings
 from .facets import FACETS, counted_path
 from .filters import DocumentFilter
 from .lifecycle import (
-    LINE_LOOKUP,
     bound_parties,
     expected_in_force_on,
     party_lines,
     party_status,
     status_from_events,
 )
-from .models import Document, DocumentText, FacetCount, LifecycleEvent, Participation
+from .models import Document, DocumentText, FacetCount, Participation
 from .querysets import normalize
 from .search_words import (
     VECTOR_TEXT_LIMIT,
@@ -135,10 +133,6 @@ def facet_keys(derived):
     return {pk: sorted(found) for pk, found in keys.items()}
 
 
-# The document's own fields the lifecycle reads.
-RULE_FIELDS = ("entry_into_force_rule", "entry_into_force_days", "entry_into_force_on")
-
-
 def lifecycle(document):
     """{column: value} of the document's derived lifecycle: its status, the day
     its rule gives and {participation pk: status} (`party_statuses`, stored on
@@ -164,22 +158,13 @@ def computed(ids, touched_at=None):
     existing ones among `ids`, at most BATCH) but the search vector, as they
     should be stored; with `touched_at`, for an `updated_at` of that time.
     `party_statuses` is stored on the document's participations."""
-    documents = Document.objects.filter(pk__in=ids).prefetch_related(
-        Prefetch("events", queryset=LifecycleEvent.objects.select_related(LINE_LOOKUP)),
-        Prefetch(
-            "participations",
-            queryset=Participation.objects.select_related(LINE_LOOKUP, "person"),
-        ),
-        Prefetch(
-            "texts",
-            queryset=DocumentText.objects.only(
-                "document_id", "language", "extracted_text"
-            ),
-        ),
+    # Read once, with all the API record shows: its renderer gets them too.
+    documents = list(
+        Document.objects.filter(pk__in=ids).with_details(extracted_text=True)
     )
     values, overrides = {}, {}
     indexed = connection.vendor == "sqlite"  # else: the search vector
-    for document in documents.only(*Document.search_source, *RULE_FIELDS):
+    for document in documents:
         values[document.pk] = {
             **lifecycle(document),
             "search_text": " ".join(
@@ -200,7 +185,7 @@ def computed(ids, touched_at=None):
         if touched_at:
             overrides[document.pk]["updated_at"] = touched_at
     keys = facet_keys(values)
-    shown = renderings.render(list(values), overrides)
+    shown = renderings.render(list(values), overrides, documents)
     for pk, row in values.items():
         row.update(shown[pk], facet_keys=keys[pk], rendered_by=renderings.version())
     return values

@@ -272,13 +272,17 @@ class DocumentQuerySet(LifecycleQueries, RecordQuerySet):
             },
         }
 
-    def with_details(self):
+    def with_details(self, extracted_text=False):
         """Everything a detail page or API record shows (not the search columns,
-        derived from it and as long as all its texts)."""
+        derived from it and as long as all its texts); with `extracted_text`,
+        the attached texts' too (what the derivation reads: `derive.computed`)."""
+        lookups = self._detail_lookups()
+        if extracted_text:
+            lookups["texts"] = "texts"
         return (
             self.select_related("occasion")
             .defer(*DERIVED_COLUMNS)
-            .prefetch_related(*self._detail_lookups().values())
+            .prefetch_related(*lookups.values())
         )
 
     def with_detail_flags(self):

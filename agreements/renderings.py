@@ -18,13 +18,16 @@ import sys
 import types
 
 PACKAGE = "agreements"
-RENDERERS = {}  # (column, …) -> function(ids, overrides) -> {pk: {column: text}}
+# (column, …) -> function(ids, overrides, documents) -> {pk: {column: text}}
+RENDERERS = {}
 
 
 def register(*columns):
-    """Declare `function(ids, overrides)` as the one renderer of `columns`: it
-    returns {pk: {column: text}}; `overrides` ({pk: {field: value}}) are values
-    the derivation is about to store with them (status, updated_at)."""
+    """Declare `function(ids, overrides, documents=None)` as the one renderer of
+    `columns`: it returns {pk: {column: text}}; `overrides` ({pk: {field:
+    value}}) are values the derivation is about to store with them (status,
+    updated_at); `documents`, if given, are these documents already read with
+    `Document.objects.with_details()` (the derivation's one read of them)."""
 
     def decorator(function):
         RENDERERS[columns] = function
@@ -51,11 +54,12 @@ def columns():
     return [column for group in RENDERERS for column in group]
 
 
-def render(ids, overrides):
-    """{pk: {column: text}} of every registered rendering of these documents."""
+def render(ids, overrides, documents=None):
+    """{pk: {column: text}} of every registered rendering of these documents
+    (`documents`: see `register`)."""
     rendered = {pk: {} for pk in ids}
     for function in RENDERERS.values():
-        for pk, texts in function(ids, overrides).items():
+        for pk, texts in function(ids, overrides, documents).items():
             rendered[pk].update(texts)
     return rendered
 

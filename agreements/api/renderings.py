@@ -13,9 +13,10 @@ from .stored import StoredOrigin
 
 
 @register("api_record", "api_row")
-def api_renderings(ids, overrides):
-    """{pk: {"api_record": …, "api_row": …}}: each document read once, with
-    everything its record shows, and rendered by both serializers."""
+def api_renderings(ids, overrides, documents=None):
+    """{pk: {"api_record": …, "api_row": …}}: each document read once (or as
+    the derivation read it: `documents`), with everything its record shows, and
+    rendered by both serializers."""
     context = {"request": StoredOrigin()}
     # One serializer of each for all: DRF copies a serializer's fields per instance.
     record, row = (
@@ -25,7 +26,9 @@ def api_renderings(ids, overrides):
     render = JSONRenderer().render
     rendered = {}
     with translation.override("en"):  # the API's one language
-        for document in Document.objects.with_details().filter(pk__in=ids):
+        if documents is None:
+            documents = Document.objects.with_details().filter(pk__in=ids)
+        for document in documents:
             renderings.apply(document, overrides.get(document.pk, {}))
             rendered[document.pk] = {
                 "api_record": render(record.to_representation(document)).decode(),

@@ -193,7 +193,7 @@ class Command(ProgressCommand, BaseCommand):
         self.stdout.write(
             f"  {count} documents in {len(chunks)} chunks, {workers} processes"
         )
-        with indexes_dropped(Document, self.stdout) as rebuild:
+        with indexes_dropped(Document, self.stdout, workers) as rebuild:
             connections.close_all()  # a forked process must not share the socket
             context = multiprocessing.get_context("fork")
             with context.Pool(workers, initializer=forget_inherited) as pool:

@@ -310,6 +310,7 @@ def test_import_documents(tmp_path, seeded):
             "title_en": "Imported",
             "parties": "russia:party",
             "events": "signed:2020-01-01",
+            "identifiers": "adilet:Z2000000001",
         }
     ]
     path = tmp_path / "rows.json"

@@ -7,20 +7,32 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.db import transaction
+from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
 from .export import COLUMNS, LIST_SEPARATOR, csv_cell_value
-from .models import Document, LifecycleEvent, Occasion, Participation, Party, Sector
+from .models import (
+    Document,
+    DocumentIdentifier,
+    LifecycleEvent,
+    Occasion,
+    Participation,
+    Party,
+    Sector,
+)
 
 REQUIRED = {"slug", "kind"}
 # Read back, never written from the file (texts are files: attach them with
-# attach_text; official identifiers, with their links, are entered in the admin).
-DERIVED = {"status", "expected_in_force_on", "updated_at", "texts", "identifiers"}
-FIELDS = [
-    c
-    for c in COLUMNS
-    if c not in {"occasion", "sectors", "parties", "events", *DERIVED}
-]
+# attach_text).
+DERIVED = {"status", "expected_in_force_on", "updated_at", "texts"}
+# A document's rows as the file keys them: {column: (related name, key fields)}.
+# A row whose key stays keeps its other fields (a signatory, an identifier's link).
+ROWS = {
+    "parties": ("participations", ("party", "role")),
+    "events": ("events", ("kind", "occurred_on", "party")),
+    "identifiers": ("identifiers", ("scheme", "value")),
+}
+FIELDS = [c for c in COLUMNS if c not in {"occasion", "sectors", *ROWS, *DERIVED}]
 
 
 class RowForm(forms.ModelForm):
@@ -46,11 +58,13 @@ class ParsedRow:
     sectors: set
     parties: dict  # {(party, role): None}, in the file's order
     events: dict  # {(kind, date, party or None): None}, in the file's order
+    identifiers: dict  # {(scheme, value): None}, in the file's order
     updated_at: datetime.datetime | None
 
 
 MAX_ITEM_CHARS = 1_000_000  # one JSON item; a row of the export is a few KB
 MAX_ERRORS = 200
+IDENTIFIER_CHARS = DocumentIdentifier._meta.get_field("value").max_length
 
 
 def read_rows(path):
@@ -224,11 +238,52 @@ def parse_row(where, row, lookups):
             problems.append(f"{where}, column events: no party «{party_slug}»")
         else:
             events[(kind, date, lookups.parties.get(party_slug))] = None
+    identifiers = {}
+    for item in _split(values["identifiers"]):
+        scheme, _, value = (part.strip() for part in item.partition(":"))
+        if not value:
+            problems.append(f"{where}, column identifiers: «{item}» needs scheme:value")
+        elif scheme not in DocumentIdentifier.Scheme.values:
+            problems.append(f"{where}, column identifiers: unknown scheme «{scheme}»")
+        elif len(value) > IDENTIFIER_CHARS:
+            problems.append(
+                f"{where}, column identifiers: longer than {IDENTIFIER_CHARS} "
+                f"characters: «{item[:50]}…»"
+            )
+        else:
+            identifiers[(scheme, value)] = None
+    problems += _identifiers_held_elsewhere(where, values["slug"], identifiers)
     updated_at = parse_datetime(values["updated_at"]) if values["updated_at"] else None
     if values["updated_at"] and updated_at is None:
         problems.append(f"{where}, column updated_at: not an ISO date-time")
-    parsed = ParsedRow(where, form, occasion, sectors, parties, events, updated_at)
+    parsed = ParsedRow(
+        where, form, occasion, sectors, parties, events, identifiers, updated_at
+    )
     return parsed, problems
+
+
+def _identifiers_held_elsewhere(where, slug, identifiers):
+    """An identifier names one document (a database constraint): one already
+    held by another document is refused, not left to fail at writing."""
+    if not identifiers:
+        return []
+    wanted = Q()
+    for scheme, value in identifiers:
+        wanted |= Q(scheme=scheme, value=value)
+    held = DocumentIdentifier.objects.filter(wanted).exclude(document__slug=slug)
+    return [
+        f"{where}, column identifiers: {scheme}:{value} already identifies «{other}»"
+        for scheme, value, other in held.values_list(
+            "scheme", "value", "document__slug"
+        )
+    ]
+
+
+def _keyed(doc, column):
+    """{key: row} of the document's rows of one nested column."""
+    related, fields = ROWS[column]
+    rows = getattr(doc, related).all()
+    return {tuple(getattr(r, name) for name in fields): r for r in rows}
 
 
 def _unchanged(doc, row):
@@ -236,9 +291,7 @@ def _unchanged(doc, row):
         not row.form.has_changed()
         and doc.occasion_id == (row.occasion.pk if row.occasion else None)
         and set(doc.sectors.all()) == row.sectors
-        and {(p.party, p.role) for p in doc.participations.all()} == set(row.parties)
-        and {(e.kind, e.occurred_on, e.party) for e in doc.events.all()}
-        == set(row.events)
+        and all(set(_keyed(doc, c)) == set(getattr(row, c)) for c in ROWS)
     )
 
 
@@ -248,31 +301,27 @@ def _write(row, user):
     doc._history_user = user
     doc.save()
     doc.sectors.set(row.sectors)
-    keep = {(p.party, p.role): p for p in doc.participations.all()}
-    for key, participation in keep.items():
-        if key not in row.parties:
-            participation.delete()
-    for position, (party, role) in enumerate(row.parties, 1):
-        if (party, role) not in keep:
-            Participation.objects.create(
-                document=doc, party=party, role=role, position=position
-            )
-    current = {(e.kind, e.occurred_on, e.party): e for e in doc.events.all()}
-    for key, event in current.items():
-        if key not in row.events:
-            event.delete()
-    for kind, date, party in row.events:
-        if (kind, date, party) not in current:
-            LifecycleEvent.objects.create(
-                document=doc, kind=kind, occurred_on=date, party=party
-            )
+    for column, (related, fields) in ROWS.items():
+        current, wanted = _keyed(doc, column), getattr(row, column)
+        for key, old in current.items():
+            if key not in wanted:
+                old._history_user = user
+                old.delete()
+        model = getattr(doc, related).model
+        for position, key in enumerate(wanted, 1):
+            if key not in current:
+                new = model(document=doc, **dict(zip(fields, key, strict=True)))
+                if column == "parties":
+                    new.position = position
+                new._history_user = user
+                new.save()
     return doc
 
 
 def validate_rows(path, result, progress=None):
-    """First pass: every row checked, nothing kept but errors and slugs; the
-    number of rows."""
-    lookups, seen, n = Lookups(), {}, 0
+    """First pass: every row checked, nothing kept but errors, slugs and
+    identifiers; the number of rows."""
+    lookups, seen, held, n = Lookups(), {}, {}, 0
     for n, (where, row) in enumerate(read_rows(path), 1):
         problems = column_problems(path, row)
         if problems:  # the file's shape is wrong: no point reading on
@@ -283,6 +332,13 @@ def validate_rows(path, result, progress=None):
         if slug in seen:
             problems.append(f"{where}: slug «{slug}» already used at {seen[slug]}")
         seen[slug] = where
+        for scheme, value in item.identifiers:  # one document each, in the file too
+            if (scheme, value) in held:
+                problems.append(
+                    f"{where}, column identifiers: {scheme}:{value} already "
+                    f"identifies {held[scheme, value]}"
+                )
+            held.setdefault((scheme, value), f"«{slug}» at {where}")
         if len(result.errors) < MAX_ERRORS:
             result.errors += problems[: MAX_ERRORS - len(result.errors)]
         elif problems:

@@ -8,8 +8,14 @@ from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
 from agreements.export import COLUMNS
+from agreements.history import document_history
 from agreements.importing import ImportResult, read_rows, validate_rows
-from agreements.models import Document, LifecycleEvent, Participation
+from agreements.models import (
+    Document,
+    DocumentIdentifier,
+    LifecycleEvent,
+    Participation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +125,10 @@ def test_a_broken_row_in_the_middle_writes_nothing_and_names_its_line(seeded, tm
         ({"events": "signed:tomorrow"}, "needs kind:YYYY-MM-DD"),
         ({"occasion": "moon-landing"}, "no occasion «moon-landing»"),
         ({"slug": "not a slug!"}, "column slug"),
+        ({"identifiers": "isbn:123"}, "column identifiers: unknown scheme «isbn»"),
+        ({"identifiers": "Z1300000117"}, "column identifiers: «Z1300000117» needs"),
+        ({"identifiers": "adilet:"}, "column identifiers: «adilet:» needs"),
+        ({"identifiers": "other:" + "9" * 201}, "column identifiers: longer than"),
     ],
 )
 def test_every_refused_value_is_reported_with_line_and_column(
@@ -130,6 +140,87 @@ def test_every_refused_value_is_reported_with_line_and_column(
         call_command("import_documents", str(path), stderr=err, stdout=io.StringIO())
     assert "line 3" in err.getvalue() and message in err.getvalue()
     assert not Document.objects.filter(slug="fine-doc").exists()
+
+
+def test_export_import_round_trip_keeps_the_identifiers(seeded, tmp_path):
+    doc = Document.objects.order_by("slug").first()
+    url = "https://adilet.zan.kz/rus/docs/Z1300000117"
+    DocumentIdentifier.objects.create(
+        document=doc, scheme="adilet", value="Z1300000117", url=url
+    )
+    DocumentIdentifier.objects.create(document=doc, scheme="wikidata", value="Q1")
+    first = export()
+    path = tmp_path / "documents.csv"
+    path.write_bytes(first)
+    out, _ = run_import(path)
+    assert "unchanged 12" in out
+    assert doc.identifiers.get(scheme="adilet").url == url
+    Document.objects.all().delete()
+    out, _ = run_import(path)
+    assert "created 12" in out
+    assert export() == first
+    assert set(
+        Document.objects.get(slug=doc.slug).identifiers.values_list("scheme", "value")
+    ) == {("adilet", "Z1300000117"), ("wikidata", "Q1")}
+
+
+def test_an_edited_identifiers_cell_adds_and_removes_and_keeps_links(
+    seeded, tmp_path, analyst
+):
+    path = write_csv(tmp_path / "a.csv", [row(identifiers="adilet:Z1; wikidata:Q1")])
+    run_import(path)
+    doc = Document.objects.get(slug="imported-doc")
+    doc.identifiers.filter(scheme="adilet").update(url="https://adilet.zan.kz/Z1")
+    write_csv(path, [row(identifiers="adilet:Z1; ru_pravo:0001202311090001")])
+    out, _ = run_import(path, "--user", "analyst")
+    assert "updated 1" in out
+    kept = {(i.scheme, i.value): i.url for i in doc.identifiers.all()}
+    assert kept == {
+        ("adilet", "Z1"): "https://adilet.zan.kz/Z1",
+        ("ru_pravo", "0001202311090001"): "",
+    }
+    change = document_history(doc)[0]  # newest first: the import as one change
+    assert {(p.model, p.action) for p in change.parts} >= {
+        ("documentidentifier", "created"),
+        ("documentidentifier", "deleted"),
+    }
+    assert change._author == analyst.pk
+    write_csv(path, [row(identifiers="")])
+    run_import(path)
+    assert not doc.identifiers.exists()
+
+
+def test_a_bad_identifier_is_refused_with_line_and_column_and_nothing_written(
+    seeded, tmp_path
+):
+    path = write_csv(tmp_path / "a.csv", [row(identifiers="adilet:Z1")])
+    run_import(path)
+    write_csv(
+        path,
+        [row(identifiers="wikidata:Q1"), row(slug="other-doc", identifiers="isbn:1")],
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("import_documents", str(path), stderr=err, stdout=io.StringIO())
+    assert "line 3, column identifiers: unknown scheme «isbn»" in err.getvalue()
+    doc = Document.objects.get(slug="imported-doc")
+    assert list(doc.identifiers.values_list("scheme", "value")) == [("adilet", "Z1")]
+    assert not Document.objects.filter(slug="other-doc").exists()
+
+
+@pytest.mark.parametrize("held_at", ["database", "file"])
+def test_an_identifier_of_another_document_is_refused(seeded, tmp_path, held_at):
+    other = row(slug="other-doc", identifiers="adilet:Z1")
+    if held_at == "database":
+        run_import(write_csv(tmp_path / "a.csv", [other]))
+    first = row(slug="fine-doc") if held_at == "database" else other
+    path = write_csv(tmp_path / "b.csv", [first, row(identifiers="adilet:Z1")])
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_documents", str(path), stderr=err, stdout=io.StringIO())
+    assert "line 3, column identifiers: adilet:Z1 already identifies" in (
+        err.getvalue()
+    )
 
 
 def test_a_duplicate_slug_in_the_file_is_refused(seeded, tmp_path):

@@ -310,6 +310,7 @@ def test_import_documents(tmp_path, seeded):
             "title_en": "Imported",
             "parties": "russia:party",
             "events": "signed:2020-01-01",
+            "identifiers": "adilet:Z2000000001",
         }
     ]
     path = tmp_path / "rows.json"
@@ -317,7 +318,7 @@ def test_import_documents(tmp_path, seeded):
     call_command(
         "import_documents", str(path), stdout=io.StringIO(), stderr=io.StringIO()
     )
-    assert Document.objects.filter(slug="zz-imported").exists()
+    assert Document.objects.get(slug="zz-imported").identifiers.exists()
     assert_derived()
 
 

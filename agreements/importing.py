@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
-from .export import COLUMNS, LIST_SEPARATOR, csv_cell_value
+from .export import COLUMNS, LIST_SEPARATOR, csv_cell_value, document_rows
 from .models import (
     Document,
     DocumentIdentifier,
@@ -170,7 +170,21 @@ class Lookups:
         self.parties = {p.slug: p for p in Party.objects.all()}
 
 
+def with_stored_values(row):
+    """The row, with the columns its file does not have taken from the stored
+    document of its slug as the export writes them: a column left out of a
+    file keeps what is stored; only a column given empty empties a field."""
+    slug = str(row.get("slug") or "").strip()
+    absent = [name for name in COLUMNS if name not in row]
+    document = Document.objects.filter(slug=slug)
+    if not absent or not slug or not document.exists():
+        return row
+    stored = next(document_rows(document))
+    return {**{name: stored[name] for name in absent}, **row}
+
+
 def parse_row(where, row, lookups):
+    row = with_stored_values(row)
     problems = [
         f"{where}, column {name}: expected text, a number or null"
         for name, value in row.items()

@@ -329,3 +329,29 @@ def test_validating_a_big_file_keeps_memory_flat(seeded, tmp_path):
     finally:
         tracemalloc.stop()
     assert peak < 3_000_000
+
+
+def test_a_column_the_file_leaves_out_keeps_what_is_stored(seeded, tmp_path):
+    path = write_csv(
+        tmp_path / "a.csv",
+        [row(identifiers="adilet:Z1", parties="kazakhstan:party", summary_en="Kept")],
+    )
+    run_import(path)
+    # An older or hand-made file: three columns, no identifiers, parties or dates.
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write("slug,kind,title_en\r\nimported-doc,agreement,Renamed\r\n")
+    out, err = run_import(path)
+    assert "updated 1" in out, err
+    doc = Document.objects.get(slug="imported-doc")
+    assert doc.title_en == "Renamed"
+    assert (doc.summary_en, str(doc.signed_on)) == ("Kept", "2024-02-01")
+    assert list(doc.identifiers.values_list("scheme", "value")) == [("adilet", "Z1")]
+    assert list(doc.participations.values_list("party__slug", flat=True)) == [
+        "kazakhstan"
+    ]
+    # A column given empty still empties its field.
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write("slug,kind,summary_en\r\nimported-doc,agreement,\r\n")
+    run_import(path)
+    doc.refresh_from_db()
+    assert (doc.summary_en, doc.title_en) == ("", "Renamed")

@@ -171,15 +171,12 @@ class Lookups:
 
 
 def with_stored_values(row):
-    """The row, with the columns its file does not have taken from the stored
-    document of its slug as the export writes them: a column left out of a
-    file keeps what is stored; only a column given empty empties a field."""
-    slug = str(row.get("slug") or "").strip()
+    """The row, its missing columns taken from the stored document of its slug
+    (as exported): a column left out keeps what is stored; an empty one empties."""
     absent = [name for name in COLUMNS if name not in row]
-    document = Document.objects.filter(slug=slug)
-    if not absent or not slug or not document.exists():
+    document = Document.objects.filter(slug=str(row.get("slug") or "").strip())
+    if not absent or not (stored := next(document_rows(document), None)):
         return row
-    stored = next(document_rows(document))
     return {**{name: stored[name] for name in absent}, **row}
 
 
